@@ -1,0 +1,348 @@
+"""Tensor creation: tensor, as_tensor, from_numpy, zeros/ones/full/empty, arange, linspace, eye,
+*_like, and random tensors from feathergrad's own NumPy Generator."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import to_dtype
+from .autograd.grad_mode import _state
+from .tensor import Size, Tensor, _check_device
+
+_make = Tensor._make
+_rng = [np.random.default_rng()]
+
+
+def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
+    _check_device(device)
+    t = _make(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    if _state.inference:
+        t._ex().inference = True
+    return t
+
+
+def _infer_np(data: Any) -> np.dtype:
+    """PyTorch's dtype inference from Python data: bool < int64 < default float < complex."""
+    kind = 0
+    stack = [data]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, Tensor):
+            k = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}[v._data.dtype.kind]
+            if v._data.ndim:
+                return v._data.dtype if kind <= k else np.dtype(np.float32)
+            kind = max(kind, k)
+        elif isinstance(v, (bool, np.bool_)):
+            pass
+        elif isinstance(v, (int, np.integer)):
+            kind = max(kind, 1)
+        elif isinstance(v, (float, np.floating)):
+            kind = max(kind, 2)
+        elif isinstance(v, (complex, np.complexfloating)):
+            kind = 3
+        else:
+            raise TypeError(f"Could not infer dtype of {type(v).__name__}")
+    if kind == 3:
+        return np.dtype(np.complex64 if _dtype._default[0] is _dtype.float32 else np.complex128)
+    return (np.dtype(np.bool_), np.dtype(np.int64), _dtype._default[0].np)[kind]
+
+
+def _to_np(v: Any) -> Any:
+    if isinstance(v, Tensor):
+        return v._data
+    if isinstance(v, (list, tuple)):
+        return [_to_np(x) for x in v]
+    return v
+
+
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor copied from `data` (nested lists, numbers, ndarrays, tensors).
+
+    Python floats become float32 (the default dtype), ints int64, bools bool.
+
+    >>> tensor(2.0, requires_grad=True)
+    tensor(2., requires_grad=True)
+    """
+    if isinstance(data, np.ndarray):
+        npdt = to_dtype(dtype).np if dtype is not None else data.dtype
+        arr = np.array(data, dtype=npdt)
+        if arr.dtype.kind not in "biufc":
+            raise TypeError(f"can't convert np.ndarray of type {data.dtype}. The only supported "
+                            "types are: float64, float32, float16, complex64, complex128, int64, "
+                            "int32, int16, int8, uint8, and bool.")
+    elif isinstance(data, Tensor):
+        arr = np.array(data._data, dtype=to_dtype(dtype).np if dtype is not None else None)
+    else:
+        if isinstance(data, (str, bytes)) or data is None:
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        npdt = to_dtype(dtype).np if dtype is not None else _infer_np(data)
+        try:
+            arr = np.array(_to_np(data), dtype=npdt)
+        except ValueError as e:
+            raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+    if not arr.flags.writeable:
+        arr = arr.copy()
+    return _finish(arr, requires_grad, device)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """Like `tensor`, but shares memory with an ndarray (or returns a Tensor) when it can."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or to_dtype(dtype) is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        arr = data if dtype is None else data.astype(to_dtype(dtype).np, copy=False)
+        return _finish(arr, False, device)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with `ndarray` (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_np(ndarray.dtype)
+    return _make(ndarray)
+
+
+def _shape(size: Sequence[Any]) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = size[0]
+    try:
+        shape = tuple(int(s) for s in size)
+    except TypeError:
+        raise TypeError(f"size must be a sequence of ints, got {size!r}") from None
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: "
+                           f"{list(shape)}")
+    return shape
+
+
+def _dt(dtype: Any, default: Any = None) -> np.dtype:
+    if dtype is not None:
+        return to_dtype(dtype).np
+    return default if default is not None else _dtype._default[0].np
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
+    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+         out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
+    return _finish(np.ones(_shape(size), dtype=_dt(dtype)), requires_grad, device)
+
+
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          out: Any = None, layout: Any = None, pin_memory: bool = False,
+          memory_format: Any = None) -> Tensor:
+    # NOTE: zero-filled rather than uninitialised: same cost here, and never surprising
+    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device)
+
+
+def _fill_dtype(fill_value: Any) -> np.dtype:
+    return _infer_np(fill_value)
+
+
+def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False, out: Any = None, layout: Any = None,
+         pin_memory: bool = False) -> Tensor:
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _finish(np.full(_shape((size,)), fill_value, dtype=_dt(dtype, _fill_dtype(fill_value))),
+                   requires_grad, device)
+
+
+def _like(input: Tensor, dtype: Any) -> np.dtype:
+    return to_dtype(dtype).np if dtype is not None else input._data.dtype
+
+
+def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False, layout: Any = None,
+               memory_format: Any = None) -> Tensor:
+    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad, device)
+
+
+def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False, layout: Any = None,
+              memory_format: Any = None) -> Tensor:
+    return _finish(np.ones(input._data.shape, dtype=_like(input, dtype)), requires_grad, device)
+
+
+def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False, layout: Any = None,
+               memory_format: Any = None) -> Tensor:
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False, layout: Any = None,
+              memory_format: Any = None) -> Tensor:
+    return _finish(np.full(input._data.shape, fill_value, dtype=_like(input, dtype)),
+                   requires_grad, device)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+    """Values from start (default 0) up to end (excluded) by step; int64 for ints."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    n = math.ceil((end - start) / step)
+    isint = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in vals)
+    npdt = _dt(dtype, np.dtype(np.int64) if isint else None)
+    data = (start + np.arange(n, dtype=np.float64) * step) if not isint else \
+        np.arange(start, end, step, dtype=np.int64)
+    return _finish(data.astype(npdt, copy=False), requires_grad, device)
+
+
+def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+    """`steps` evenly spaced values from start to end (both included)."""
+    start = start.item() if isinstance(start, Tensor) else start
+    end = end.item() if isinstance(end, Tensor) else end
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    npdt = _dt(dtype)
+    if steps == 1:
+        data = np.array([start], dtype=npdt)
+    else:
+        # NOTE: PyTorch's symmetric formula (from both ends), computed in the output dtype
+        calc = npdt if npdt.kind in "fc" else np.dtype(np.float64)
+        step = (np.asarray(end, calc) - np.asarray(start, calc)) / calc.type(steps - 1)
+        i = np.arange(steps, dtype=calc)
+        half = steps // 2
+        data = np.where(i < half, np.asarray(start, calc) + step * i,
+                        np.asarray(end, calc) - step * (steps - 1 - i)).astype(npdt)
+    return _finish(data, requires_grad, device)
+
+
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    lin = linspace(start, end, steps, dtype=float64_dt() if dtype is None else dtype)
+    return _finish((base ** lin._data).astype(_dt(dtype)), requires_grad, device)
+
+
+def float64_dt():
+    return _dtype.float64
+
+
+def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
+        requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device)
+
+
+# ---- random ----------------------------------------------------------------------------
+def manual_seed(seed: int) -> Any:
+    """Seed feathergrad's generator (values differ from PyTorch's, the statistics do not)."""
+    _rng[0] = np.random.default_rng(int(seed))
+    return _rng[0]
+
+
+def seed() -> int:
+    s = int(np.random.SeedSequence().entropy % (2 ** 63))
+    manual_seed(s)
+    return s
+
+
+def _gen(generator: Any) -> np.random.Generator:
+    if generator is None:
+        return _rng[0]
+    return generator if isinstance(generator, np.random.Generator) else generator._rng
+
+
+def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+    """Uniform samples on [0, 1)."""
+    npdt = _dt(dtype)
+    return _finish(_gen(generator).random(_shape(size)).astype(npdt), requires_grad, device)
+
+
+def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+    """Standard normal samples."""
+    npdt = _dt(dtype)
+    return _finish(_gen(generator).standard_normal(_shape(size)).astype(npdt), requires_grad,
+                   device)
+
+
+def randint(low: int, high: int | None = None, size: Sequence[int] = None, *,
+            generator: Any = None, dtype: Any = None, device: Any = None,
+            requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+    """Integers uniform on [low, high)."""
+    if size is None and isinstance(high, (tuple, list, Size)):
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    data = _gen(generator).integers(low, high, _shape((size,)))
+    return _finish(data.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device)
+
+
+def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: Any = None,
+                 device: Any = None, requires_grad: bool = False) -> Tensor:
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+
+
+def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    return _finish(_gen(generator).permutation(n).astype(_dt(dtype, np.dtype(np.int64))),
+                   requires_grad, device)
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *,
+           generator: Any = None, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = _shape((size,)) if size is not None else np.broadcast(m, s).shape
+    npdt = _dt(dtype, m.dtype if isinstance(m, np.ndarray) else None)
+    return _finish(_gen(generator).normal(m, s, shape).astype(npdt), requires_grad, device)
+
+
+class Generator:
+    """A random generator object, as torch.Generator (wraps a NumPy Generator)."""
+
+    def __init__(self, device: Any = "cpu") -> None:
+        _check_device(device)
+        self._rng = np.random.default_rng()
+        self._seed = None
+
+    def manual_seed(self, seed: int) -> Generator:
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(int(seed))
+        return self
+
+    def initial_seed(self) -> int:
+        return self._seed if self._seed is not None else 0
+
+    def get_state(self) -> Any:
+        return self._rng.bit_generator.state
+
+    def set_state(self, state: Any) -> Generator:
+        self._rng.bit_generator.state = state
+        return self

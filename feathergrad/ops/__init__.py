@@ -1,0 +1,4 @@
+"""The op table. Importing this package attaches every op to Tensor."""
+
+from . import convert, elementwise, inplace, linalg, reduce, shape  # noqa: F401
+from ._core import HANDLED, OPS  # noqa: F401

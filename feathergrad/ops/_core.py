@@ -1,0 +1,366 @@
+"""The op-table machinery: ``defop`` turns a NumPy forward and one backward rule per input
+into a feathergrad op and its graph node class.
+
+A rule is ``rule(g, out, *args) -> gradient for its input``: `g` is the gradient of the output,
+`out` the forward result, `args` the op's arguments. On the first-order path these are NumPy
+arrays; with ``create_graph=True`` they are Tensors and the rule's own ops are recorded, so every
+rule must be written in operations that both support (operators, methods, ``np.*`` functions that
+Tensor implements through ``__array_ufunc__``/``__array_function__``).
+
+Rules never undo broadcasting or type promotion: ``OpNode.apply`` does that, once, for all ops.
+Only values a rule reads are saved (found by reading its bytecode), so ``add`` saves nothing and
+``exp`` saves only its output.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import _dtype
+from .._broadcast import sum_to
+from ..autograd import engine as _engine
+from ..autograd.grad_mode import _state
+from ..autograd.graph import _FREED, Node
+from ..tensor import Tensor
+
+ndarray = np.ndarray
+_make = Tensor._make
+_default = _dtype._default
+OPS: dict[str, type] = {}       # node name -> node class: the op table
+HANDLED: dict[Any, Callable] = {}  # NumPy ufunc/function -> feathergrad op
+
+
+class OpNode(Node):
+    """The node of a built-in op. Class attributes (set by `defop`): `_rules`, one rule per
+    differentiable input; `_argpos`, where each input stands in the argument list."""
+
+    __slots__ = ("_bc",)
+    _rules: tuple = ()
+    _argpos: tuple = ()
+
+    def apply(self, g: Any, create_graph: bool) -> tuple:
+        saved = self._saved
+        if saved is _FREED:
+            raise _freed_error(self)
+        args, out, vers = saved
+        if vers:
+            _check_versions(self, vers)
+        if create_graph:
+            if out is not None:
+                out = _make(out, self)
+        else:
+            args = [a._data if type(a) is Tensor else a for a in args]
+        res = []
+        for e, rule in zip(self.next_functions, self._rules):
+            res.append(None if e[0] is None else rule(g, out, *args))
+        bc = self._bc
+        if bc is not None:
+            for i, meta in enumerate(bc):
+                r = res[i]
+                if meta is not None and r is not None:
+                    res[i] = _fit(r, meta[0], meta[1], create_graph)
+        return res
+
+    def _release(self) -> None:
+        if self._saved is not _FREED and (self._saved[0] or self._saved[1] is not None):
+            self._saved = _FREED
+
+
+def _fit(r: Any, shape: tuple, npdt: np.dtype, create_graph: bool) -> Any:
+    """Bring a gradient to its input's shape (undo broadcasting) and dtype (undo promotion)."""
+    if r.shape != shape:
+        r = sum_to(r, shape)
+    if create_graph:
+        if r._data.dtype != npdt:
+            r = r.to(_dtype.from_np(npdt))
+    elif r.dtype != npdt:
+        r = r.astype(npdt)
+    return r
+
+
+def _freed_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        "Trying to backward through the graph a second time (or directly access saved tensors "
+        "after they have already been freed). Saved intermediate values of the graph are freed "
+        "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+        "backward through the graph a second time or if you need to access saved tensors after "
+        f"calling backward.\nfeathergrad: the values saved by {node.name()} were freed by an "
+        "earlier backward. Pass retain_graph=True to that first backward if you really need "
+        "two passes over the same graph (e.g. two losses sharing a trunk); if the inputs "
+        "changed, recompute the forward pass instead.")
+
+
+def _check_versions(node: Node, vers: tuple) -> None:
+    for vc, v, desc in vers:
+        if vc[0] != v:
+            shape, dt = desc
+            where = vc[1]
+            at = f" The in-place operation that changed it was at {where}." if where else ""
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [torch.FloatTensor {list(shape)}], which is output 0 of "
+                f"{node.name()}, is at version {vc[0]}; expected version {v} instead. Hint: "
+                "enable anomaly detection to find the operation that failed to compute its "
+                "gradient, with torch.autograd.set_detect_anomaly(True)."
+                .replace("torch.FloatTensor", _type_name(dt)) +
+                f"\nfeathergrad: the tensor of shape {tuple(shape)} and dtype {dt} saved by "
+                f"{node.name()} was modified in place after it was saved.{at} Use an "
+                "out-of-place op (e.g. y = y + 1 instead of y += 1) or .clone() it first.")
+
+
+def _type_name(npdt: np.dtype) -> str:
+    return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+            "float16": "torch.HalfTensor", "int64": "torch.LongTensor",
+            "int32": "torch.IntTensor", "bool": "torch.BoolTensor"}.get(str(npdt), str(npdt))
+
+
+def _used_params(fn: Callable) -> set[str]:
+    """The parameter names a rule actually reads (so the forward saves only those)."""
+    code = fn.__code__
+    names = set(code.co_cellvars)
+    for ins in dis.get_instructions(code):
+        if ins.opname.startswith("LOAD_FAST") or ins.opname == "LOAD_DEREF":
+            v = ins.argval
+            names.update(v if isinstance(v, tuple) else (v,))
+    for c in code.co_consts:   # nested lambdas read closure cells of the rule
+        if hasattr(c, "co_freevars"):
+            names.update(c.co_freevars)
+    return names
+
+
+def _new_node_class(name: str, params: tuple[str, ...], rules: dict[str, Callable],
+                    key: str | None = None) -> type:
+    argpos = tuple(params.index(p) for p in rules)
+    cls = type(name, (OpNode,), {"__slots__": (), "_rules": tuple(rules.values()),
+                                 "_argpos": argpos, "__module__": "feathergrad.ops"})
+    used: set[str] = set()
+    for r in rules.values():
+        used |= _used_params(r)
+    cls._save_out = "out" in used
+    cls._save = tuple(p in used for p in params)
+    OPS[key or name] = cls
+    return cls
+
+
+def _record(cls: type, args: tuple, out: ndarray, tensors: tuple) -> Node:
+    """Build the node of one op call. `tensors` are the differentiable inputs (Tensor or not)."""
+    node = cls()
+    nf = []
+    bc = None
+    oshape, odt = out.shape, out.dtype
+    for i, t in enumerate(tensors):
+        if type(t) is Tensor and t._requires_grad:
+            nf.append(t._edge())
+            d = t._data
+            if d.shape != oshape or d.dtype is not odt:
+                if bc is None:
+                    bc = [None] * len(tensors)
+                bc[i] = (d.shape, d.dtype)
+        else:
+            nf.append((None, 0))
+    node.next_functions = tuple(nf)
+    node._bc = bc
+    save = cls._save
+    vers = []
+    sargs = []
+    for a, s in zip(args, save):
+        if not s:
+            sargs.append(None)
+            continue
+        if type(a) is Tensor:
+            vc = a._vc
+            vers.append((vc, vc[0], (a._data.shape, a._data.dtype)))
+        sargs.append(a)
+    node._saved = (sargs, out if cls._save_out else None, vers)
+    if _engine._anomaly[0]:
+        import traceback
+        node._anomaly = traceback.format_stack()[:-3]
+    return node
+
+
+def _result(out: Any, node: Node | None) -> Tensor:
+    if type(out) is not ndarray:
+        out = np.asarray(out)
+    return _make(out, node)
+
+
+# ---- op factories ------------------------------------------------------------------
+
+def _params_of(rules: dict[str, Callable]) -> tuple[str, ...]:
+    r = next(iter(rules.values()))
+    c = r.__code__
+    return c.co_varnames[2:c.co_argcount]
+
+
+def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
+          rule: Callable | None = None) -> Callable:
+    """An op of one tensor, e.g. ``unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: g * out)``."""
+    cls = _new_node_class(node, ("x",), {"x": rule}, name) if rule is not None else None
+    save_x = cls._save[0] if cls else False
+    save_out = cls._save_out if cls else False
+
+    def op(input: Any) -> Tensor:
+        if type(input) is not Tensor:
+            input = _as_tensor_arg(input, name)
+        d = input._data
+        if float_op and d.dtype.kind not in "fc":
+            d = d.astype(_default[0].np)
+        out = fwd(d)
+        if type(out) is not ndarray:
+            out = np.asarray(out)
+        if input._requires_grad and _state.enabled:
+            n = cls()
+            n.next_functions = (input._edge(),)
+            n._bc = None if out.dtype is d.dtype else ((d.shape, input._data.dtype),)
+            if save_x:
+                vc = input._vc
+                n._saved = ((input,), out if save_out else None,
+                            ((vc, vc[0], (d.shape, d.dtype)),))
+            else:
+                n._saved = ((None,), out if save_out else None, ())
+            if _engine._anomaly[0]:
+                import traceback
+                n._anomaly = traceback.format_stack()[:-2]
+            return _make(out, n)
+        return _make(out)
+
+    op.__name__ = op.__qualname__ = name
+    op._node = cls
+    return op
+
+
+def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable | None,
+           kind: str = "arith") -> Callable:
+    """An op of two operands (tensors or Python numbers) with PyTorch's type promotion.
+
+    kind: "arith" keeps the promoted dtype, "float" makes integer results floating (true
+    division), "cmp" gives bool and no gradient.
+    """
+    rules = {}
+    if a is not None:
+        rules["a"] = a
+    if b is not None:
+        rules["b"] = b
+    cls = _new_node_class(node, ("a", "b"), rules, name) if rules else None
+    differentiable = cls is not None
+
+    def op(input: Any, other: Any) -> Tensor:
+        ta = type(input) is Tensor
+        tb = type(other) is Tensor
+        if ta and tb:
+            ad, bd = input._data, other._data
+            if ad.dtype is not bd.dtype:
+                rd = _dtype.result_np(input, other)
+                ad, bd = ad.astype(rd, copy=False), bd.astype(rd, copy=False)
+        elif ta:
+            ad, bd = input._data, _scalar(other, name)
+            if type(bd) is not float or ad.dtype.kind not in "fc":
+                if isinstance(bd, ndarray):
+                    other = Tensor._make(bd)
+                    tb = True
+                rd = _dtype.result_np(input, other)
+                ad = ad.astype(rd, copy=False)
+                if tb:
+                    bd = bd.astype(rd, copy=False)
+        elif tb:
+            ad, bd = _scalar(input, name), other._data
+            if isinstance(ad, ndarray):
+                input = Tensor._make(ad)
+                ta = True
+            rd = _dtype.result_np(input, other)
+            bd = bd.astype(rd, copy=False)
+            if ta:
+                ad = ad.astype(rd, copy=False)
+        else:
+            raise TypeError(f"{name}(): expected at least one Tensor argument")
+        if kind == "float" and ad.dtype.kind not in "fc" and (
+                not isinstance(bd, ndarray) or bd.dtype.kind not in "fc"):
+            ad = np.asarray(ad, dtype=_default[0].np)
+        out = fwd(ad, bd)
+        if type(out) is not ndarray:
+            out = np.asarray(out)
+        if differentiable and _state.enabled and (
+                (ta and input._requires_grad) or (tb and other._requires_grad)):
+            return _make(out, _record(cls, (input, other), out, (input, other)))
+        return _make(out)
+
+    op.__name__ = op.__qualname__ = name
+    op._node = cls
+    return op
+
+
+def defop(name: str, fwd: Callable, node: str, **rules: Callable) -> Callable:
+    """A general op: ``fwd(*args)`` on arrays, a rule per differentiable argument (by name).
+
+    The op is called with the same positional arguments as `fwd`; Tensors among them are
+    unwrapped for the forward, and Python values (dims, flags, shapes) pass through to the rules.
+    """
+    params = _params_of(rules)
+    cls = _new_node_class(node, params, rules, name)
+    argpos = cls._argpos
+
+    def op(*args: Any) -> Tensor:
+        datas = [a._data if type(a) is Tensor else a for a in args]
+        out = fwd(*datas)
+        if type(out) is not ndarray:
+            out = np.asarray(out)
+        if _state.enabled:
+            for i in argpos:
+                t = args[i]
+                if type(t) is Tensor and t._requires_grad:
+                    return _make(out, _record(cls, args, out, tuple(args[j] for j in argpos)))
+        return _make(out)
+
+    op.__name__ = op.__qualname__ = name
+    op._node = cls
+    return op
+
+
+def _scalar(v: Any, opname: str) -> Any:
+    t = type(v)
+    if t is float or t is int or t is bool:
+        return v
+    if isinstance(v, (np.generic,)):
+        return v.item() if v.dtype.kind in "biuf" else v
+    if isinstance(v, ndarray):
+        return v
+    if isinstance(v, complex):
+        return v
+    raise TypeError(f"{opname}(): unsupported operand type {type(v).__name__}; expected a "
+                    "Tensor or a Python number")
+
+
+def _as_tensor_arg(v: Any, opname: str) -> Tensor:
+    if isinstance(v, Tensor):
+        return v
+    if isinstance(v, (ndarray, np.generic)):
+        return _make(np.asarray(v))
+    raise TypeError(f"{opname}(): argument 'input' (position 1) must be Tensor, not "
+                    f"{type(v).__name__}")
+
+
+def method(*names: str) -> Callable:
+    """Attach a function to Tensor under the given method names."""
+    def deco(fn: Callable) -> Callable:
+        for n in names:
+            setattr(Tensor, n, fn)
+        return fn
+    return deco
+
+
+def record_inplace_site(t: Tensor) -> None:
+    """Bump the version of `t` (and its views) and remember where the in-place op was called."""
+    vc = t._vc
+    vc[0] += 1
+    f = sys._getframe(2)
+    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+        f = f.f_back
+    if f is not None:
+        vc[1] = f"{f.f_code.co_filename}:{f.f_lineno}"
+
+
+_PKG_DIR = __file__.rsplit("/ops/", 1)[0]
