@@ -180,3 +180,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             r = np.array(np.broadcast_to(r, t._data.shape), dtype=t._data.dtype)
             result.append(Tensor._make(r))
     return tuple(result)
+
+
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+__all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]

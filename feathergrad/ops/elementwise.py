@@ -188,6 +188,25 @@ gt = binary("gt", np.greater, "", None, None, kind="cmp")
 ge = binary("ge", np.greater_equal, "", None, None, kind="cmp")
 
 
+logical_and = binary("logical_and", np.logical_and, "", None, None, kind="cmp")
+logical_or = binary("logical_or", np.logical_or, "", None, None, kind="cmp")
+logical_xor = binary("logical_xor", np.logical_xor, "", None, None, kind="cmp")
+bitwise_and = binary("bitwise_and", np.bitwise_and, "", None, None, kind="cmp")
+bitwise_or = binary("bitwise_or", np.bitwise_or, "", None, None, kind="cmp")
+bitwise_xor = binary("bitwise_xor", np.bitwise_xor, "", None, None, kind="cmp")
+
+
+def logical_not(input: Tensor) -> Tensor:
+    return _make(np.logical_not(input._data))
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    d = input._data
+    if d.dtype.kind not in "biu":
+        raise TypeError("bitwise_not is only supported for integer and boolean tensors")
+    return _make(np.invert(d))
+
+
 # ---- Tensor methods and operators ---------------------------------------------------------
 def _rpow(self: Tensor, other: Any) -> Tensor:
     return pow(other, self)
@@ -220,6 +239,12 @@ Tensor.__le__ = Tensor.le = Tensor.less_equal = le
 Tensor.__gt__ = Tensor.gt = Tensor.greater = gt
 Tensor.__ge__ = Tensor.ge = Tensor.greater_equal = ge
 Tensor.__hash__ = lambda self: id(self)
+Tensor.__and__ = Tensor.__rand__ = Tensor.bitwise_and = bitwise_and
+Tensor.__or__ = Tensor.__ror__ = Tensor.bitwise_or = bitwise_or
+Tensor.__xor__ = Tensor.__rxor__ = Tensor.bitwise_xor = bitwise_xor
+Tensor.__invert__ = Tensor.bitwise_not = bitwise_not
+Tensor.logical_and, Tensor.logical_or, Tensor.logical_xor = logical_and, logical_or, logical_xor
+Tensor.logical_not = logical_not
 Tensor.clamp = Tensor.clip = clamp
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 for _f in (exp, log, sin, cos, tanh, sqrt, relu, sigmoid, reciprocal, sign):
@@ -230,5 +255,7 @@ HANDLED.update({
     np.negative: neg, np.absolute: abs, np.reciprocal: reciprocal, np.add: add,
     np.subtract: sub, np.multiply: mul, np.true_divide: div, np.power: pow,
     np.equal: eq, np.not_equal: ne, np.less: lt, np.less_equal: le, np.greater: gt,
-    np.greater_equal: ge, np.clip: clamp, np.sign: sign, np.where: where, np.positive: lambda x: x,
+    np.greater_equal: ge, np.clip: clamp, np.sign: sign, np.where: where,
+    np.logical_and: logical_and, np.logical_or: logical_or, np.logical_not: logical_not,
+    np.bitwise_and: bitwise_and, np.bitwise_or: bitwise_or, np.invert: bitwise_not, np.positive: lambda x: x,
 })

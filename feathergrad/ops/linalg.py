@@ -45,7 +45,9 @@ def _mm(a, b):
 _dot = defop("dot", _mm, "DotBackward0", a=_ga, b=_gb)
 _mv = defop("mv", _mm, "MvBackward0", a=_ga, b=_gb)
 _mmop = defop("mm", _mm, "MmBackward0", a=_ga, b=_gb)
-_bmm = defop("matmul", _mm, "BmmBackward0", a=_ga, b=_gb)
+# NOTE: PyTorch names batched products after its internal reshapes; we keep its top node's name
+_bmm = defop("matmul", _mm, "UnsafeViewBackward0", a=_ga, b=_gb)
+_vm = defop("vm", _mm, "SqueezeBackward4", a=_ga, b=_gb)
 
 
 def matmul(input: Any, other: Any) -> Tensor:
@@ -73,7 +75,7 @@ def matmul(input: Any, other: Any) -> Tensor:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_c_name(a.dtype)} != {_c_name(b.dtype)}")
     if a.ndim == 1:
-        op = _dot if b.ndim == 1 else _bmm
+        op = _dot if b.ndim == 1 else (_vm if b.ndim == 2 else _bmm)
     elif a.ndim == 2:
         op = _mv if b.ndim == 1 else (_mmop if b.ndim == 2 else _bmm)
     else:

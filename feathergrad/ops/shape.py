@@ -23,7 +23,7 @@ def _view_of(out: Tensor, base: Tensor) -> Tensor:
 
 
 def _shape_arg(shape: tuple) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size, ndarray)):
         shape = tuple(shape[0])
     return tuple(int(s) for s in shape)
 
@@ -151,7 +151,6 @@ _slice = defop("slice", _sel_fwd, "SliceBackward0", x=_sel_back)
 _alias = defop("alias", lambda x: x[...], "AliasBackward0", x=lambda g, out, x: g)
 _unsq = defop("unsqueeze", lambda x, index, shape: x[index], "UnsqueezeBackward0",
               x=lambda g, out, x, index, shape: g.reshape(shape))
-_index = defop("index", _sel_fwd, "IndexBackward0", x=_sel_back)
 
 
 def _basic(index: Any) -> bool:
@@ -177,6 +176,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     nd = self._data.ndim
     if consumed > nd:
         raise IndexError(f"too many indices for tensor of dimension {nd}")
+    multi = len(items) > 1 or n_ell
     if n_ell:
         k = items.index(Ellipsis)
         items[k:k + 1] = [slice(None)] * (nd - consumed)
@@ -191,7 +191,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
             t = _view_of(_unsq(t, idx, shape), self)
             dim += 1
         elif type(it) is slice:
-            if it == slice(None) and len(items) > 1:
+            if it == slice(None) and multi:
                 dim += 1
                 continue
             start, stop, step = it.indices(shape[dim])
