@@ -5,46 +5,52 @@
     y = x ** 2 + 2 * x + 1
     y.backward()
     x.grad            # tensor(6.)
+
+Public names follow PyTorch. Each module below lists its public names in ``__all__``;
+subpackages (nn, optim, linalg, ...) are imported on first use, so ``import feathergrad`` stays
+fast.
 """
 
 from __future__ import annotations
 
-from . import ops as _ops  # noqa: F401  (attaches the ops to Tensor)
+import importlib as _importlib
+from typing import Any as _Any
+
 from . import autograd
-from ._dtype import (bfloat16, bool, can_cast, cdouble, cfloat, complex64, complex128, double,
-                     dtype, finfo, float, float16, float32, float64, get_default_dtype, half,
-                     iinfo, int, int8, int16, int32, int64, long, promote_types, result_type,
-                     set_default_dtype, short, uint8)
+from ._dtype import *  # noqa: F403
+from ._dtype import bool, float, int  # noqa: A004  (PyTorch's dtype names)
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, from_numpy, full,
-                       full_like, linspace, logspace, manual_seed, normal, ones, ones_like, rand,
-                       rand_like, randint, randint_like, randn, randn_like, randperm, seed,
-                       tensor, zeros, zeros_like)
-from .ops.convert import clone
-from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, lt, mul, ne,
-                              neg, pow, reciprocal, relu, rsub, sigmoid, sign, sin, sqrt, sub,
-                              tanh, true_divide, where)
-from .ops.elementwise import torch_add as _torch_add
-from .ops.elementwise import torch_sub as _torch_sub
-from .ops.linalg import matmul
-from .ops.reduce import mean, sum
-from .ops.shape import expand, flatten, permute, reshape, squeeze, t, transpose, unsqueeze
+from .creation import *  # noqa: F403
+from .ops.convert import *  # noqa: F403
+from .ops.elementwise import *  # noqa: F403
+from .ops.linalg import *  # noqa: F403
+from .ops.reduce import *  # noqa: F403
+from .ops.shape import *  # noqa: F403
 from .tensor import Size, Tensor, device, is_tensor
-
-add = _torch_add  # noqa: F811  (the public add/sub take alpha=)
-sub = _torch_sub  # noqa: F811
-clip = clamp
-negative = neg
-absolute = abs
-multiply = mul
-divide = div
-subtract = sub
-swapaxes = swapdims = transpose
 
 __version__ = "0.1.0"
 
+# Subpackages and attributes loaded on first access: name -> module (relative to this package)
+_LAZY_MODULES = {"nn", "optim", "utils", "linalg", "testing", "cuda", "backends", "func", "viz",
+                 "accelerator", "special", "mps"}
+_LAZY_ATTRS: dict[str, tuple[str, str]] = {}   # name -> (module, attribute)
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _LAZY_MODULES:
+        mod = _importlib.import_module(f".{name}", __name__)
+        globals()[name] = mod
+        return mod
+    if name in _LAZY_ATTRS:
+        mod_name, attr = _LAZY_ATTRS[name]
+        value = getattr(_importlib.import_module(f".{mod_name}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'feathergrad' has no attribute '{name}'")
+
 
 def numel(input: Tensor) -> int:
+    """Number of elements of `input`."""
     return input.numel()

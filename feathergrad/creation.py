@@ -16,6 +16,35 @@ from .tensor import Size, Tensor, _check_device
 _make = Tensor._make
 _rng = [np.random.default_rng()]
 
+__all__ = [
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "arange",
+    "linspace",
+    "logspace",
+    "eye",
+    "manual_seed",
+    "seed",
+    "rand",
+    "randn",
+    "randint",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+    "randperm",
+    "normal",
+    "Generator",
+]
+
 
 def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     _check_device(device)

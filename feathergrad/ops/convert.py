@@ -10,6 +10,10 @@ from .. import _dtype
 from ..tensor import Tensor, _check_device, device
 from ._core import HANDLED, defop, record_inplace_site
 
+__all__ = [
+    "clone",
+]
+
 _to = defop("to", lambda x, npdt, src: x.astype(npdt), "ToCopyBackward0",
             x=lambda g, out, x, npdt, src: g.astype(src) if type(g) is np.ndarray
             else g.to(_dtype.from_np(src)))

@@ -12,6 +12,50 @@ from ._core import HANDLED, binary, defop, method, unary
 
 _make = Tensor._make
 
+__all__ = [
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tanh",
+    "sqrt",
+    "neg",
+    "negative",
+    "relu",
+    "abs",
+    "absolute",
+    "sign",
+    "reciprocal",
+    "sigmoid",
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "rsub",
+    "pow",
+    "clamp",
+    "clip",
+    "where",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+]
+
 
 def _relu(x):
     return np.maximum(x, 0, dtype=x.dtype) if x.dtype.kind != "b" else x
@@ -45,8 +89,8 @@ sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
                 rule=lambda g, out, x: g * ((1 - out) * out))
 
 # ---- binary arithmetic -------------------------------------------------------------------
-add = binary("add", np.add, "AddBackward0", a=lambda g, out, a, b: g, b=lambda g, out, a, b: g)
-sub = binary("sub", np.subtract, "SubBackward0",
+_add = binary("add", np.add, "AddBackward0", a=lambda g, out, a, b: g, b=lambda g, out, a, b: g)
+_sub = binary("sub", np.subtract, "SubBackward0",
              a=lambda g, out, a, b: g, b=lambda g, out, a, b: -g)
 mul = binary("mul", np.multiply, "MulBackward0",
              a=lambda g, out, a, b: g * b, b=lambda g, out, a, b: g * a)
@@ -100,24 +144,26 @@ def _default_float():
 
 
 def _alpha(other: Any, alpha: Any) -> Any:
-    return other if alpha == 1 else mul(other, alpha)
+    if alpha == 1:
+        return other
+    return mul(other, alpha) if type(other) is Tensor else other * alpha
 
 
 def torch_add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """input + alpha * other."""
-    return add(input, _alpha(other, alpha))
+    return _add(input, _alpha(other, alpha))
 
 
 def torch_sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """input - alpha * other."""
-    return sub(input, _alpha(other, alpha))
+    return _sub(input, _alpha(other, alpha))
 
 
 def rsub(input: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     """other - alpha * input."""
     if _num(other):
         return rsub_(_alpha(input, alpha), other)
-    return sub(other, _alpha(input, alpha))
+    return _sub(other, _alpha(input, alpha))
 
 
 def true_divide(input: Any, other: Any) -> Tensor:
@@ -218,9 +264,9 @@ def _rdiv(self: Tensor, other: Any) -> Tensor:
 
 
 Tensor.add = torch_add
-Tensor.__add__ = add
-Tensor.__radd__ = lambda self, other: add(other, self)
-Tensor.__sub__ = sub
+Tensor.__add__ = _add
+Tensor.__radd__ = lambda self, other: _add(other, self)
+Tensor.__sub__ = _sub
 Tensor.sub = torch_sub
 Tensor.subtract = torch_sub
 Tensor.__rsub__ = lambda self, other: rsub(self, other)
@@ -252,10 +298,19 @@ for _f in (exp, log, sin, cos, tanh, sqrt, relu, sigmoid, reciprocal, sign):
 
 HANDLED.update({
     np.exp: exp, np.log: log, np.sin: sin, np.cos: cos, np.tanh: tanh, np.sqrt: sqrt,
-    np.negative: neg, np.absolute: abs, np.reciprocal: reciprocal, np.add: add,
-    np.subtract: sub, np.multiply: mul, np.true_divide: div, np.power: pow,
+    np.negative: neg, np.absolute: abs, np.reciprocal: reciprocal, np.add: _add,
+    np.subtract: _sub, np.multiply: mul, np.true_divide: div, np.power: pow,
     np.equal: eq, np.not_equal: ne, np.less: lt, np.less_equal: le, np.greater: gt,
     np.greater_equal: ge, np.clip: clamp, np.sign: sign, np.where: where,
     np.logical_and: logical_and, np.logical_or: logical_or, np.logical_not: logical_not,
     np.bitwise_and: bitwise_and, np.bitwise_or: bitwise_or, np.invert: bitwise_not, np.positive: lambda x: x,
 })
+
+# public names: torch.add/sub take alpha=
+add = torch_add  # noqa: F811
+sub = subtract = torch_sub  # noqa: F811
+negative = neg
+absolute = abs
+multiply = mul
+divide = div
+clip = clamp

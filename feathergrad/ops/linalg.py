@@ -10,6 +10,10 @@ import numpy as np
 from ..tensor import Tensor
 from ._core import HANDLED, _as_tensor_arg, defop
 
+__all__ = [
+    "matmul",
+]
+
 
 def _c_name(npdt: np.dtype) -> str:
     """PyTorch's C++ name of a dtype, as its error messages spell it."""

@@ -11,6 +11,11 @@ from .._broadcast import normalize_dims
 from ..tensor import Tensor
 from ._core import HANDLED, defop
 
+__all__ = [
+    "sum",
+    "mean",
+]
+
 
 def _kept_shape(shape: tuple, axes: tuple | None) -> tuple:
     if axes is None:

@@ -12,6 +12,20 @@ from ._core import HANDLED, defop
 
 ndarray = np.ndarray
 
+__all__ = [
+    "reshape",
+    "view",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "permute",
+    "expand",
+    "squeeze",
+    "unsqueeze",
+    "flatten",
+]
+
 
 def _view_of(out: Tensor, base: Tensor) -> Tensor:
     """Make `out` a view of `base`: shared version counter, and `_base` for in-place checks."""
@@ -332,3 +346,4 @@ HANDLED.update({
     np.broadcast_to: lambda a, shape, subok=False: expand(a, shape),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
 })
+swapaxes = swapdims = transpose
