@@ -60,11 +60,14 @@ def _infer_np(data: Any) -> np.dtype:
     """PyTorch's dtype inference from Python data: bool < int64 < default float < complex."""
     kind = 0
     stack = [data]
+    seen_scalar = False
     while stack:
         v = stack.pop()
         if isinstance(v, (list, tuple)):
             stack.extend(v)
-        elif isinstance(v, Tensor):
+            continue
+        seen_scalar = True
+        if isinstance(v, Tensor):
             k = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}[v._data.dtype.kind]
             if v._data.ndim:
                 return v._data.dtype if kind <= k else np.dtype(np.float32)
@@ -79,6 +82,8 @@ def _infer_np(data: Any) -> np.dtype:
             kind = 3
         else:
             raise TypeError(f"Could not infer dtype of {type(v).__name__}")
+    if not seen_scalar:
+        return _dtype._default[0].np   # an empty list gives the default float dtype
     if kind == 3:
         return np.dtype(np.complex64 if _dtype._default[0] is _dtype.float32 else np.complex128)
     return (np.dtype(np.bool_), np.dtype(np.int64), _dtype._default[0].np)[kind]

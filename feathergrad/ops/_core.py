@@ -66,8 +66,9 @@ class OpNode(Node):
         return res
 
     def _release(self) -> None:
-        if self._saved is not _FREED and (self._saved[0] or self._saved[1] is not None):
-            self._saved = _FREED
+        saved = self._saved
+        if saved is not _FREED and (saved[2] or saved[1] is not None):
+            self._saved = _FREED   # tensors were saved (saved[2] holds their versions)
 
 
 def _fit(r: Any, shape: tuple, npdt: np.dtype, create_graph: bool) -> Any:
@@ -280,7 +281,10 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
         if kind == "float" and ad.dtype.kind not in "fc" and (
                 not isinstance(bd, ndarray) or bd.dtype.kind not in "fc"):
             ad = np.asarray(ad, dtype=_default[0].np)
-        out = fwd(ad, bd)
+        try:
+            out = fwd(ad, bd)
+        except ValueError:
+            raise _broadcast_error(ad, bd) from None
         if type(out) is not ndarray:
             out = np.asarray(out)
         if differentiable and _state.enabled and (
@@ -318,6 +322,19 @@ def defop(name: str, fwd: Callable, node: str, **rules: Callable) -> Callable:
     op.__name__ = op.__qualname__ = name
     op._node = cls
     return op
+
+
+def _broadcast_error(a: Any, b: Any) -> RuntimeError:
+    sa, sb = np.shape(a), np.shape(b)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) at "
+                f"non-singleton dimension {i}\nfeathergrad: shapes {tuple(sa)} and {tuple(sb)} "
+                "do not broadcast; align them with reshape/unsqueeze (e.g. x[:, None]).")
+    return RuntimeError(f"shapes {tuple(sa)} and {tuple(sb)} do not broadcast")
 
 
 def _scalar(v: Any, opname: str) -> Any:

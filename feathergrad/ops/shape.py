@@ -188,6 +188,9 @@ def getitem(self: Tensor, index: Any) -> Tensor:
         raise IndexError("an index can only have a single ellipsis ('...')")
     consumed = builtins_sum(1 for i in items if i is not None and i is not Ellipsis)
     nd = self._data.ndim
+    if nd == 0 and consumed:
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     if consumed > nd:
         raise IndexError(f"too many indices for tensor of dimension {nd}")
     multi = len(items) > 1 or n_ell
