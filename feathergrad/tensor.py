@@ -281,7 +281,7 @@ class Tensor:
             fn = self._grad_fn
             h = fn._register_tensor_hook(self._output_nr, hook)
             # retain_grad's hook runs after the user's hooks, as in PyTorch
-            d = fn._tpre[self._output_nr]
+            d = fn._ext.tpre[self._output_nr]
             for k in [k for k, v in d.items() if isinstance(v, _RetainHook)]:
                 d[k] = d.pop(k)
             return h
@@ -291,16 +291,29 @@ class Tensor:
         if self._grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
                                "tensors")
-        acc = self._accumulator()
-        if acc._post is None:
-            acc._post = {}
-        h = RemovableHandle(acc._post)
-        acc._post[h._key] = hook
+        x = self._accumulator()._x()
+        if x.post is None:
+            x.post = {}
+        h = RemovableHandle(x.post)
+        x.post[h._key] = hook
         return h
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Compute the gradient of this tensor w.r.t. the graph leaves (into their ``.grad``)."""
+        if gradient is None and inputs is None and not create_graph and self._requires_grad:
+            d = self._data
+            if d.size == 1 and d.dtype.kind == "f" and not (
+                    self._x is not None and self._x.inference):
+                # NOTE: fast path of loss.backward(): implicit gradient of a float scalar
+                prev = _state.enabled
+                _state.enabled = False
+                try:
+                    _engine.run_backward([self._edge()], [np.ones(d.shape, d.dtype)],
+                                         bool(retain_graph), False, None, True, True)
+                finally:
+                    _state.enabled = prev
+                return
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -524,6 +537,11 @@ def _wrap_dim(dim: int, ndim: int) -> int:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {dim})")
     return dim % n if ndim else 0
+
+
+from .autograd import engine as _engine  # noqa: E402
+
+_engine.Tensor = Tensor
 
 
 def is_tensor(obj: Any) -> bool:

@@ -58,8 +58,10 @@ def _count_deps(roots: list, needed: dict | None) -> dict:
     return deps
 
 
+Tensor: Any = None   # set by feathergrad.tensor (avoids an import cycle and per-call imports)
+
+
 def _wrap(g: Any) -> Any:
-    from ..tensor import Tensor
     if g is None or type(g) is Tensor:
         return g
     return Tensor._make(g if type(g) is ndarray else np.asarray(g))
@@ -94,11 +96,11 @@ def _accumulate(acc: AccumulateGrad, g: Any, create_graph: bool, borrowed: set) 
     var = acc._var()
     if var is None:
         return
-    if acc._tpre:
-        g = _run_tensor_hooks(acc._tpre.get(0, {}), g, create_graph)
+    ext = acc._ext
+    if ext is not None and ext.tpre:
+        g = _run_tensor_hooks(ext.tpre.get(0, {}), g, create_graph)
     if g is None:
         return
-    from ..tensor import Tensor
     old = var._grad
     data = var._data
     if create_graph:
@@ -120,27 +122,28 @@ def _accumulate(acc: AccumulateGrad, g: Any, create_graph: bool, borrowed: set) 
             od = old._data
             od += g
             old._vc[0] += 1
-    if acc._post:
-        for fn in list(acc._post.values()):
+    if ext is not None and ext.post:
+        for fn in list(ext.post.values()):
             fn(var)
 
 
 def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: bool,
-                 inputs: list | None = None, accumulate: bool = True) -> list | None:
+                 inputs: list | None = None, accumulate: bool = True,
+                 owned: bool = False) -> list | None:
     """Backpropagate `grads` from the edges `roots`.
 
     With `inputs` (a list of edges), returns the gradient that reached each of them and, unless
-    `accumulate`, touches no leaf's ``.grad``.
+    `accumulate`, touches no leaf's ``.grad``; only the part of the graph that leads to them runs.
     """
-    borrowed: set = set()
+    borrowed: set = set()   # ids of arrays the engine does not own (user's, passed through)
     buffers: dict = {}
     root_nodes = []
     for (node, nr), g in zip(roots, grads):
         if node is None:
             continue
-        if not create_graph and type(g) is ndarray:
+        if not create_graph and not owned and type(g) is ndarray:
             borrowed.add(id(g))
-        if node._num_outputs() > 1:
+        if node._multi:
             b = buffers.get(node)
             if b is None:
                 b = buffers[node] = [None] * node._num_outputs()
@@ -149,8 +152,7 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
             buffers[node] = _add(buffers.get(node), g)
         root_nodes.append(node)
 
-    captures = None
-    needed = None
+    captures = needed = results = None
     if inputs is not None:
         captures = {}
         for i, (node, nr) in enumerate(inputs):
@@ -158,16 +160,14 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
                 captures.setdefault(node, []).append((nr, i))
         needed = _needed(root_nodes, set(captures))
         root_nodes = [n for n in root_nodes if needed.get(n)]
-    results: list = [None] * len(inputs) if inputs is not None else None
+        results = [None] * len(inputs)
     deps = _count_deps(root_nodes, needed)
 
-    heap: list = []
-    for n in deps:
-        if deps[n] == 0:
-            heappush(heap, (-n._seq, id(n), n))
-
+    heap = [(-n._seq, id(n), n) for n in deps if deps[n] == 0]
+    heap.sort()
+    pop, push = heappop, heappush
     while heap:
-        node = heappop(heap)[2]
+        node = pop(heap)[2]
         g = buffers.pop(node, None)
         if type(node) is AccumulateGrad:
             if captures is not None and node in captures:
@@ -176,70 +176,84 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
             if accumulate and (captures is None or node in captures):
                 _accumulate(node, g, create_graph, borrowed)
             continue
-        _execute(node, g, deps, buffers, heap, retain_graph, create_graph, borrowed,
-                 captures, results, accumulate)
+        multi = node._multi
+        ext = node._ext
+        if ext is not None or (captures is not None and node in captures):
+            g = _pre(node, g, multi, create_graph, captures, results)
+        if g is None or (multi and not any(x is not None for x in g)):
+            out = (None,) * len(node.next_functions)
+        else:
+            out = node.apply(g, create_graph)
+            if _anomaly[0]:
+                _check_anomaly(node, out)
+        if ext is not None and ext.hooks:
+            out = _post(node, g, out, multi, create_graph)
+        if not retain_graph:
+            node._release()
+        for e, gi in zip(node.next_functions, out):
+            m = e[0]
+            if m is None:
+                continue
+            c = deps.get(m)
+            if c is None:
+                continue
+            if gi is not None:
+                if gi is g:
+                    borrowed.add(id(gi))
+                if m._multi:
+                    b = buffers.get(m)
+                    if b is None:
+                        b = buffers[m] = [None] * m._num_outputs()
+                    b[e[1]] = _add(b[e[1]], gi)
+                else:
+                    prev = buffers.get(m)
+                    # NOTE: the first gradient is kept by reference; a sum is a new array
+                    buffers[m] = gi if prev is None else prev + gi
+            if c == 1:
+                del deps[m]
+                if captures is None and type(m) is AccumulateGrad:
+                    # NOTE: a leaf's sink has the top priority: run it now, no heap round trip
+                    if accumulate:
+                        _accumulate(m, buffers.pop(m, None), create_graph, borrowed)
+                    continue
+                push(heap, (-m._seq, id(m), m))
+            else:
+                deps[m] = c - 1
     return results
 
 
-def _execute(node: Node, g: Any, deps: dict, buffers: dict, heap: list, retain_graph: bool,
-             create_graph: bool, borrowed: set, captures: dict | None, results: list | None,
-             accumulate: bool) -> None:
-    multi = node._num_outputs() > 1
-    if node._tpre:
+def _pre(node: Node, g: Any, multi: bool, create_graph: bool, captures: dict | None,
+         results: list | None) -> Any:
+    """Tensor hooks, captures for grad(), and node pre-hooks, in PyTorch's order."""
+    ext = node._ext
+    tpre = ext.tpre if ext is not None else None
+    if tpre:
         if multi:
-            g = [_run_tensor_hooks(node._tpre[k], x, create_graph) if k in node._tpre else x
+            g = [_run_tensor_hooks(tpre[k], x, create_graph) if k in tpre else x
                  for k, x in enumerate(g)]
-        elif 0 in node._tpre:
-            g = _run_tensor_hooks(node._tpre[0], g, create_graph)
+        elif 0 in tpre:
+            g = _run_tensor_hooks(tpre[0], g, create_graph)
     if captures is not None and node in captures:
         for nr, i in captures[node]:
             results[i] = _add(results[i], g[nr] if multi else g)
-    if node._prehooks:
+    if ext is not None and ext.prehooks:
         gs = [_wrap(x) for x in g] if multi else [_wrap(g)]
-        for fn in list(node._prehooks.values()):
+        for fn in list(ext.prehooks.values()):
             r = fn(tuple(gs))
             if r is not None:
                 gs = [_wrap(x) for x in r]
         g = [_unwrap(x, create_graph) for x in gs] if multi else _unwrap(gs[0], create_graph)
-    if g is None or (multi and all(x is None for x in g)):
-        out = (None,) * len(node.next_functions)
-    else:
-        out = node.apply(g, create_graph)
-        if _anomaly[0]:
-            _check_anomaly(node, out)
-    if node._hooks:
-        gi = tuple(_wrap(x) for x in out)
-        go = tuple(_wrap(x) for x in g) if multi else (_wrap(g),)
-        for fn in list(node._hooks.values()):
-            r = fn(gi, go)
-            if r is not None:
-                gi = tuple(_wrap(x) for x in r)
-        out = tuple(_unwrap(x, create_graph) for x in gi)
-    if not retain_graph:
-        node._release()
-    for e, gi in zip(node.next_functions, out):
-        m = e[0]
-        if m is None or m not in deps:
-            continue
-        if gi is not None:
-            if gi is g:
-                borrowed.add(id(gi))
-            if m._num_outputs() > 1:
-                b = buffers.get(m)
-                if b is None:
-                    b = buffers[m] = [None] * m._num_outputs()
-                b[e[1]] = _add(b[e[1]], gi)
-            else:
-                prev = buffers.get(m)
-                if prev is None:
-                    buffers[m] = gi
-                else:
-                    # NOTE: the first gradient is kept by reference; a sum is a new array
-                    buffers[m] = prev + gi
-        c = deps[m] - 1
-        deps[m] = c
-        if c == 0:
-            heappush(heap, (-m._seq, id(m), m))
+    return g
+
+
+def _post(node: Node, g: Any, out: Any, multi: bool, create_graph: bool) -> Any:
+    gi = tuple(_wrap(x) for x in out)
+    go = tuple(_wrap(x) for x in g) if multi else (_wrap(g),)
+    for fn in list(node._ext.hooks.values()):
+        r = fn(gi, go)
+        if r is not None:
+            gi = tuple(_wrap(x) for x in r)
+    return tuple(_unwrap(x, create_graph) for x in gi)
 
 
 def _check_anomaly(node: Node, out: tuple) -> None:
@@ -248,9 +262,7 @@ def _check_anomaly(node: Node, out: tuple) -> None:
             continue
         a = gi._data if hasattr(gi, "_data") else np.asarray(gi)
         if a.dtype.kind in "fc" and np.isnan(a).any():
-            tb = node._anomaly
-            if isinstance(tb, dict):
-                tb = tb.get("traceback_")
+            tb = node._ext.anomaly if node._ext is not None else None
             where = ("\nThe forward call that created this node:\n" + "".join(tb)) if tb else ""
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th "
                                f"output.{where}")

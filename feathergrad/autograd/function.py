@@ -237,6 +237,7 @@ class Function(metaclass=FunctionMeta):
                 w._grad_fn, w._requires_grad, w._output_nr = ctx, True, i
             wrapped.append(w)
         ctx._n_out = len(outs)
+        ctx._multi = len(outs) > 1
         ctx._out_meta = metas
         saved = []
         for t in ctx.to_save:

@@ -35,15 +35,29 @@ class RemovableHandle:
         self.remove()
 
 
+class _Ext:
+    """A node's rarely used state, kept off the hot path (one slot, usually None)."""
+
+    __slots__ = ("hooks", "prehooks", "tpre", "post", "anomaly", "meta")
+
+    def __init__(self) -> None:
+        self.hooks = self.prehooks = self.tpre = self.post = self.anomaly = self.meta = None
+
+
 class Node:
     """The backward function of one op (PyTorch's ``torch.autograd.graph.Node``)."""
 
-    __slots__ = ("next_functions", "_saved", "_seq", "_hooks", "_prehooks", "_tpre",
-                 "_anomaly", "__weakref__")
+    __slots__ = ("next_functions", "_saved", "_seq", "_ext", "__weakref__")
+    _multi = False   # several outputs: the engine hands apply() a list of gradients
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "_num_outputs" in cls.__dict__ and "_multi" not in cls.__dict__:
+            cls._multi = True
 
     def __init__(self) -> None:
         self._seq = next(_seq)
-        self._hooks = self._prehooks = self._tpre = self._anomaly = None
+        self._ext = None
         self._saved = ()
 
     def name(self) -> str:
@@ -52,32 +66,47 @@ class Node:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
+    def _x(self) -> _Ext:
+        x = self._ext
+        if x is None:
+            x = self._ext = _Ext()
+        return x
+
     @property
     def metadata(self) -> dict:
-        if self._anomaly is None or not isinstance(self._anomaly, dict):
-            self._anomaly = {} if self._anomaly is None else {"traceback_": self._anomaly}
-        return self._anomaly
+        x = self._x()
+        if x.meta is None:
+            x.meta = {}
+        if x.anomaly is not None:
+            x.meta.setdefault("traceback_", x.anomaly)
+        return x.meta
 
     # hooks: hook(grad_inputs, grad_outputs) after, prehook(grad_outputs) before the node runs
     def register_hook(self, fn: Callable) -> RemovableHandle:
-        if self._hooks is None:
-            self._hooks = {}
-        h = RemovableHandle(self._hooks)
-        self._hooks[h._key] = fn
+        """Call ``fn(grad_inputs, grad_outputs)`` after this node runs; it may return new
+        grad_inputs."""
+        x = self._x()
+        if x.hooks is None:
+            x.hooks = {}
+        h = RemovableHandle(x.hooks)
+        x.hooks[h._key] = fn
         return h
 
     def register_prehook(self, fn: Callable) -> RemovableHandle:
-        if self._prehooks is None:
-            self._prehooks = {}
-        h = RemovableHandle(self._prehooks)
-        self._prehooks[h._key] = fn
+        """Call ``fn(grad_outputs)`` before this node runs; it may return new grad_outputs."""
+        x = self._x()
+        if x.prehooks is None:
+            x.prehooks = {}
+        h = RemovableHandle(x.prehooks)
+        x.prehooks[h._key] = fn
         return h
 
     def _register_tensor_hook(self, output_nr: int, fn: Callable) -> RemovableHandle:
         """A Tensor.register_hook on an output of this node: runs before the node, per output."""
-        if self._tpre is None:
-            self._tpre = {}
-        d = self._tpre.setdefault(output_nr, {})
+        x = self._x()
+        if x.tpre is None:
+            x.tpre = {}
+        d = x.tpre.setdefault(output_nr, {})
         h = RemovableHandle(d)
         d[h._key] = fn
         return h
@@ -96,12 +125,12 @@ class Node:
 class AccumulateGrad(Node):
     """Sink node of a leaf: adds the incoming gradient into ``variable.grad``."""
 
-    __slots__ = ("_var", "_post")
+    __slots__ = ("_var",)
     next_functions = ()  # type: ignore[assignment]
 
     def __init__(self, var: Any) -> None:
         self._seq = 1 << 62   # NOTE: as in PyTorch, a leaf's sink runs as soon as it is ready
-        self._hooks = self._prehooks = self._tpre = self._anomaly = self._post = None
+        self._ext = None
         self._saved = ()
         self._var = weakref.ref(var)
 

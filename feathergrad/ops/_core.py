@@ -24,7 +24,7 @@ from .. import _dtype
 from .._broadcast import sum_to
 from ..autograd import engine as _engine
 from ..autograd.grad_mode import _state
-from ..autograd.graph import _FREED, Node
+from ..autograd.graph import _FREED, Node, _seq
 from ..tensor import Tensor
 
 ndarray = np.ndarray
@@ -134,9 +134,9 @@ def _used_params(fn: Callable) -> set[str]:
 
 
 def _new_node_class(name: str, params: tuple[str, ...], rules: dict[str, Callable],
-                    key: str | None = None) -> type:
+                    key: str | None = None, base: type | None = None) -> type:
     argpos = tuple(params.index(p) for p in rules)
-    cls = type(name, (OpNode,), {"__slots__": (), "_rules": tuple(rules.values()),
+    cls = type(name, (base or OpNode,), {"__slots__": (), "_rules": tuple(rules.values()),
                                  "_argpos": argpos, "__module__": "feathergrad.ops"})
     used: set[str] = set()
     for r in rules.values():
@@ -178,9 +178,17 @@ def _record(cls: type, args: tuple, out: ndarray, tensors: tuple) -> Node:
         sargs.append(a)
     node._saved = (sargs, out if cls._save_out else None, vers)
     if _engine._anomaly[0]:
-        import traceback
-        node._anomaly = traceback.format_stack()[:-3]
+        _remember_forward(node)
     return node
+
+
+def _remember_forward(node: Node) -> None:
+    """Anomaly mode: keep the traceback of the forward call that created `node`."""
+    import traceback
+    stack = traceback.format_stack()
+    while stack and _PKG_DIR in stack[-1]:
+        stack.pop()
+    node._x().anomaly = stack
 
 
 def _result(out: Any, node: Node | None) -> Tensor:
@@ -197,12 +205,46 @@ def _params_of(rules: dict[str, Callable]) -> tuple[str, ...]:
     return c.co_varnames[2:c.co_argcount]
 
 
+class UnaryNode(OpNode):
+    """Node of a one-input op: ``_saved = (x or None, out or None, versions)``."""
+
+    __slots__ = ()
+    __init__ = object.__init__   # the op fills every slot itself (hot path)
+
+    def apply(self, g: Any, create_graph: bool) -> tuple:
+        saved = self._saved
+        if saved is _FREED:
+            raise _freed_error(self)
+        x, out, vers = saved
+        if vers:
+            _check_versions(self, vers)
+        if create_graph:
+            if out is not None:
+                out = _make(out, self)
+        elif x is not None:
+            x = x._data
+        r = self._rule(g, out, x)
+        bc = self._bc
+        if bc is not None:
+            r = _fit(r, bc[0][0], bc[0][1], create_graph)
+        return (r,)
+
+    def _release(self) -> None:
+        saved = self._saved
+        if saved is not _FREED and (saved[2] or saved[1] is not None):
+            self._saved = _FREED
+
+
 def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
           rule: Callable | None = None) -> Callable:
     """An op of one tensor, e.g. ``unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: g * out)``."""
-    cls = _new_node_class(node, ("x",), {"x": rule}, name) if rule is not None else None
+    cls = None
+    if rule is not None:
+        cls = _new_node_class(node, ("x",), {"x": rule}, name, base=UnaryNode)
+        cls._rule = staticmethod(rule)
     save_x = cls._save[0] if cls else False
     save_out = cls._save_out if cls else False
+    seq = _seq
 
     def op(input: Any) -> Tensor:
         if type(input) is not Tensor:
@@ -215,23 +257,65 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
             out = np.asarray(out)
         if input._requires_grad and _state.enabled:
             n = cls()
+            n._seq = next(seq)
+            n._ext = None
             n.next_functions = (input._edge(),)
             n._bc = None if out.dtype is d.dtype else ((d.shape, input._data.dtype),)
             if save_x:
                 vc = input._vc
-                n._saved = ((input,), out if save_out else None,
-                            ((vc, vc[0], (d.shape, d.dtype)),))
+                n._saved = (input, out if save_out else None, ((vc, vc[0], (d.shape, d.dtype)),))
             else:
-                n._saved = ((None,), out if save_out else None, ())
+                n._saved = (None, out if save_out else None, ())
             if _engine._anomaly[0]:
-                import traceback
-                n._anomaly = traceback.format_stack()[:-2]
+                _remember_forward(n)
             return _make(out, n)
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
     op._node = cls
     return op
+
+
+class BinaryNode(OpNode):
+    """Node of a two-operand op: ``_saved = (a or None, b or None, out or None, versions)``."""
+
+    __slots__ = ()
+    __init__ = object.__init__
+
+    def apply(self, g: Any, create_graph: bool) -> list:
+        saved = self._saved
+        if saved is _FREED:
+            raise _freed_error(self)
+        a, b, out, vers = saved
+        if vers:
+            _check_versions(self, vers)
+        if create_graph:
+            if out is not None:
+                out = _make(out, self)
+        else:
+            if type(a) is Tensor:
+                a = a._data
+            if type(b) is Tensor:
+                b = b._data
+        nf = self.next_functions
+        ra, rb = self._rules
+        res = [None if nf[0][0] is None else ra(g, out, a, b),
+               None if nf[1][0] is None else rb(g, out, a, b)]
+        bc = self._bc
+        if bc is not None:
+            for i in (0, 1):
+                meta = bc[i]
+                if meta is not None and res[i] is not None:
+                    res[i] = _fit(res[i], meta[0], meta[1], create_graph)
+        return res
+
+    def _release(self) -> None:
+        saved = self._saved
+        if saved is not _FREED and (saved[3] or saved[2] is not None):
+            self._saved = _FREED
+
+
+_NOEDGE = (None, 0)
 
 
 def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable | None,
@@ -241,13 +325,14 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
     kind: "arith" keeps the promoted dtype, "float" makes integer results floating (true
     division), "cmp" gives bool and no gradient.
     """
-    rules = {}
+    cls = None
     if a is not None:
-        rules["a"] = a
-    if b is not None:
-        rules["b"] = b
-    cls = _new_node_class(node, ("a", "b"), rules, name) if rules else None
+        cls = _new_node_class(node, ("a", "b"), {"a": a, "b": b}, name, base=BinaryNode)
     differentiable = cls is not None
+    if differentiable:
+        save_a, save_b = cls._save
+        save_out = cls._save_out
+    seq = _seq
 
     def op(input: Any, other: Any) -> Tensor:
         ta = type(input) is Tensor
@@ -258,8 +343,17 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
                 rd = _dtype.result_np(input, other)
                 ad, bd = ad.astype(rd, copy=False), bd.astype(rd, copy=False)
         elif ta:
-            ad, bd = input._data, _scalar(other, name)
-            if type(bd) is not float or ad.dtype.kind not in "fc":
+            ad = input._data
+            bd = other
+            t = type(other)
+            # NOTE: a Python float/int keeps a float tensor's dtype, an int keeps an int's
+            if t is float or t is int:
+                k = ad.dtype.kind
+                fast = k == "f" or (t is int and (k == "i" or k == "u"))
+            else:
+                bd = _scalar(other, name)
+                fast = False
+            if not fast:
                 if isinstance(bd, ndarray):
                     other = Tensor._make(bd)
                     tb = True
@@ -287,9 +381,45 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             raise _broadcast_error(ad, bd) from None
         if type(out) is not ndarray:
             out = np.asarray(out)
-        if differentiable and _state.enabled and (
-                (ta and input._requires_grad) or (tb and other._requires_grad)):
-            return _make(out, _record(cls, (input, other), out, (input, other)))
+        ra = ta and input._requires_grad
+        rb = tb and other._requires_grad
+        if (ra or rb) and differentiable and _state.enabled:
+            n = cls()
+            n._seq = next(seq)
+            n._ext = None
+            n.next_functions = (input._edge() if ra else _NOEDGE,
+                                other._edge() if rb else _NOEDGE)
+            oshape = out.shape
+            odt = out.dtype
+            bc = None
+            if ra:
+                d = input._data
+                if d.shape != oshape or d.dtype is not odt:
+                    bc = [(d.shape, d.dtype), None]
+            if rb:
+                d = other._data
+                if d.shape != oshape or d.dtype is not odt:
+                    if bc is None:
+                        bc = [None, (d.shape, d.dtype)]
+                    else:
+                        bc[1] = (d.shape, d.dtype)
+            n._bc = bc
+            vers = ()
+            sa = sb = None
+            if save_a:
+                sa = input
+                if ta:
+                    vc = input._vc
+                    vers = ((vc, vc[0], (input._data.shape, input._data.dtype)),)
+            if save_b:
+                sb = other
+                if tb:
+                    vc = other._vc
+                    vers += ((vc, vc[0], (other._data.shape, other._data.dtype)),)
+            n._saved = (sa, sb, out if save_out else None, vers)
+            if _engine._anomaly[0]:
+                _remember_forward(n)
+            return _make(out, n)
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
