@@ -106,6 +106,14 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
     >>> tensor(2.0, requires_grad=True)
     tensor(2., requires_grad=True)
     """
+    if type(data) is float and dtype is None and device is None:
+        # NOTE: fast path for the commonest call, tensor(2.0, requires_grad=True)
+        t = _make(np.array(data, dtype=_dtype._default[0].np))
+        if requires_grad:
+            t._requires_grad = True
+        if _state.inference:
+            t._ex().inference = True
+        return t
     if isinstance(data, np.ndarray):
         npdt = to_dtype(dtype).np if dtype is not None else data.dtype
         arr = np.array(data, dtype=npdt)

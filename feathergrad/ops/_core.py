@@ -276,6 +276,73 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
     return op
 
 
+class ParamNode(OpNode):
+    """Node of a one-tensor op with a constant parameter (``x ** 2``, ``clamp(x, lo, hi)``):
+    ``_saved = (x or None, out or None, versions, param)``."""
+
+    __slots__ = ()
+    __init__ = object.__init__
+
+    def apply(self, g: Any, create_graph: bool) -> tuple:
+        saved = self._saved
+        if saved is _FREED:
+            raise _freed_error(self)
+        x, out, vers, p = saved
+        if vers:
+            _check_versions(self, vers)
+        if create_graph:
+            if out is not None:
+                out = _make(out, self)
+        elif x is not None:
+            x = x._data
+        r = self._rule(g, out, x, p)
+        bc = self._bc
+        if bc is not None:
+            r = _fit(r, bc[0][0], bc[0][1], create_graph)
+        return (r,)
+
+    def _release(self) -> None:
+        saved = self._saved
+        if saved is not _FREED and (saved[2] or saved[1] is not None):
+            self._saved = _FREED
+
+
+def unary_p(name: str, fwd: Callable, node: str, rule: Callable) -> Callable:
+    """An op of one tensor and a constant: ``op(x, p)``, ``fwd(x, p)``, ``rule(g, out, x, p)``.
+    The constant is passed to the rule as given (any Python value)."""
+    cls = _new_node_class(node, ("x", "p"), {"x": rule}, name, base=ParamNode)
+    cls._rule = staticmethod(rule)
+    save_x, _ = cls._save
+    save_out = cls._save_out
+    seq = _seq
+
+    def op(input: Tensor, p: Any) -> Tensor:
+        d = input._data
+        out = fwd(d, p)
+        if type(out) is not ndarray:
+            out = np.asarray(out)
+        if input._requires_grad and _state.enabled:
+            n = cls()
+            n._seq = next(seq)
+            n._ext = None
+            n.next_functions = (input._edge(),)
+            n._bc = None if out.dtype is d.dtype else ((d.shape, d.dtype),)
+            if save_x:
+                vc = input._vc
+                n._saved = (input, out if save_out else None,
+                            ((vc, vc[0], (d.shape, d.dtype)),), p)
+            else:
+                n._saved = (None, out if save_out else None, (), p)
+            if _engine._anomaly[0]:
+                _remember_forward(n)
+            return _make(out, n)
+        return _make(out)
+
+    op.__name__ = op.__qualname__ = name
+    op._node = cls
+    return op
+
+
 class BinaryNode(OpNode):
     """Node of a two-operand op: ``_saved = (a or None, b or None, out or None, versions)``."""
 
