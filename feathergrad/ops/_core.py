@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import dis
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -237,7 +238,8 @@ class UnaryNode(OpNode):
 
 def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
           rule: Callable | None = None) -> Callable:
-    """An op of one tensor, e.g. ``unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: g * out)``."""
+    """An op of one tensor:
+    ``unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: g * out)``."""
     cls = None
     if rule is not None:
         cls = _new_node_class(node, ("x",), {"x": rule}, name, base=UnaryNode)
@@ -261,14 +263,18 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
             n._ext = None
             n.next_functions = (input._edge(),)
             n._bc = None if out.dtype is d.dtype else ((d.shape, input._data.dtype),)
+            t = _make(out, n)
             if save_x:
                 vc = input._vc
-                n._saved = (input, out if save_out else None, ((vc, vc[0], (d.shape, d.dtype)),))
+                vers = ((vc, vc[0], (d.shape, d.dtype)),)
             else:
-                n._saved = (None, out if save_out else None, ())
+                vers = ()
+            if save_out:   # NOTE: the output's own later in-place changes are caught too
+                vers += ((t._vc, 0, (out.shape, out.dtype)),)
+            n._saved = (input if save_x else None, out if save_out else None, vers)
             if _engine._anomaly[0]:
                 _remember_forward(n)
-            return _make(out, n)
+            return t
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
@@ -327,15 +333,18 @@ def unary_p(name: str, fwd: Callable, node: str, rule: Callable) -> Callable:
             n._ext = None
             n.next_functions = (input._edge(),)
             n._bc = None if out.dtype is d.dtype else ((d.shape, d.dtype),)
+            t = _make(out, n)
             if save_x:
                 vc = input._vc
-                n._saved = (input, out if save_out else None,
-                            ((vc, vc[0], (d.shape, d.dtype)),), p)
+                vers = ((vc, vc[0], (d.shape, d.dtype)),)
             else:
-                n._saved = (None, out if save_out else None, (), p)
+                vers = ()
+            if save_out:
+                vers += ((t._vc, 0, (out.shape, out.dtype)),)
+            n._saved = (input if save_x else None, out if save_out else None, vers, p)
             if _engine._anomaly[0]:
                 _remember_forward(n)
-            return _make(out, n)
+            return t
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
@@ -483,10 +492,13 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
                 if tb:
                     vc = other._vc
                     vers += ((vc, vc[0], (other._data.shape, other._data.dtype)),)
+            t = _make(out, n)
+            if save_out:
+                vers += ((t._vc, 0, (out.shape, out.dtype)),)
             n._saved = (sa, sb, out if save_out else None, vers)
             if _engine._anomaly[0]:
                 _remember_forward(n)
-            return _make(out, n)
+            return t
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
@@ -513,7 +525,11 @@ def defop(name: str, fwd: Callable, node: str, **rules: Callable) -> Callable:
             for i in argpos:
                 t = args[i]
                 if type(t) is Tensor and t._requires_grad:
-                    return _make(out, _record(cls, args, out, tuple(args[j] for j in argpos)))
+                    node = _record(cls, args, out, tuple(args[j] for j in argpos))
+                    res = _make(out, node)
+                    if cls._save_out:
+                        node._saved[2].append((res._vc, 0, (out.shape, out.dtype)))
+                    return res
         return _make(out)
 
     op.__name__ = op.__qualname__ = name

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor, _check_device, device
-from ._core import HANDLED, defop, record_inplace_site
+from ._core import HANDLED, defop
 
 __all__ = [
     "clone",
@@ -89,15 +89,6 @@ def cuda(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     return self
 
 
-def zero_(self: Tensor) -> Tensor:
-    """Fill with zeros in place."""
-    from .inplace import check_inplace
-    check_inplace(self)
-    self._data[...] = 0
-    record_inplace_site(self)
-    return self
-
-
 def __array_ufunc__(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     fn = HANDLED.get(ufunc)
     if method != "__call__" or fn is None or kwargs.get("out") is not None:
@@ -124,7 +115,6 @@ Tensor.clone = clone
 Tensor.contiguous = contiguous
 Tensor.cpu = cpu
 Tensor.cuda = cuda
-Tensor.zero_ = zero_
 Tensor.__array_ufunc__ = __array_ufunc__
 Tensor.__array_function__ = __array_function__
 Tensor.float = _caster(_dtype.float32)
