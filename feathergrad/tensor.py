@@ -6,6 +6,7 @@ autograd attributes and conversions.
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any, Callable, Iterator
 
@@ -20,7 +21,23 @@ ndarray = np.ndarray
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple with PyTorch's repr, ``torch.Size([2, 3])``."""
+    """A tensor's shape: a tuple of ints with PyTorch's repr, ``torch.Size([2, 3])``.
+
+    >>> Size([2, 3]).numel()
+    6
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        out = []
+        for i, s in enumerate(sizes):
+            try:
+                out.append(operator.index(s))
+            except TypeError:
+                raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
+                                f"'{type(s).__name__}')") from None
+        return _tuple_new(cls, out)
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
@@ -28,71 +45,142 @@ class Size(tuple):
     __str__ = __repr__
 
     def numel(self) -> int:
+        """The number of elements of a tensor of this shape (1 for ``Size([])``)."""
         n = 1
         for s in self:
             n *= s
         return n
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: Any) -> Any:
         r = tuple.__getitem__(self, i)
-        return Size(r) if isinstance(i, slice) else r
+        return _tuple_new(Size, r) if isinstance(i, slice) else r
 
-    def __add__(self, other):
-        return Size(tuple(self) + tuple(other))
+    def __add__(self, other: Any) -> Size:
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to "
+                            "torch.Size")
+        return _tuple_new(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other: Any) -> Size:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return _tuple_new(Size, tuple.__add__(other, self))
+
+    def __mul__(self, n: Any) -> Size:
+        return _tuple_new(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+
+_tuple_new = tuple.__new__
+
+# The device types PyTorch knows; only "cpu" can hold a feathergrad tensor.
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
+                 "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                 "privateuseone")
 
 
 class device:
-    """Where a tensor lives. feathergrad runs on the CPU only."""
+    """A device descriptor, as ``torch.device``: ``device('cpu')``, ``device('cuda', 0)``.
+
+    Any of PyTorch's device types can be named (so ``device('cuda')`` can be built and
+    compared), but only the CPU can hold tensors: creating or moving a tensor anywhere else
+    raises an error that says feathergrad runs on the CPU.
+
+    >>> device("cpu")
+    device(type='cpu')
+    """
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type: Any, index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
-            type, index = type.type, type.index
+            self.type, self.index = type.type, type.index
+            return
+        if isinstance(type, int) and not isinstance(type, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         if not isinstance(type, str):
-            raise TypeError(f"device() expects a string such as 'cpu', got {type!r}")
-        name, _, idx = type.partition(":")
-        if name != "cpu":
-            raise RuntimeError(
-                f"feathergrad runs on the CPU only; device '{type}' is not available. Use "
-                "device('cpu'), or pick the device with "
-                "'cuda' if torch.cuda.is_available() else 'cpu' (which is False here).")
-        self.type = "cpu"
-        self.index = int(idx) if idx else index
+            raise TypeError(f"device() received an invalid combination of arguments - got "
+                            f"({type.__class__.__name__}), but expected one of:\n"
+                            " * (torch.device device)\n * (str type, int index = -1)\n")
+        name, colon, idx = type.partition(":")
+        if name not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at "
+                               f"start of device string: {type}")
+        if colon:
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            if index is not None:
+                raise RuntimeError("type (string) must not include an index because index was "
+                                   f"passed explicitly: {type}")
+            index = int(idx)
+        if index is not None:
+            index = operator.index(index)
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
+        self.type = name
+        self.index = index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')" if self.index is None else f"device(type='cpu', index={self.index})"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu" if self.index is None else f"cpu:{self.index}"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            try:
-                other = device(other)
-            except RuntimeError:
-                return False
-        return isinstance(other, device) and other.type == self.type and other.index == self.index
+        # NOTE: as in PyTorch, a device never equals a string (device('cpu') != 'cpu')
+        if not isinstance(other, device):
+            return NotImplemented
+        return other.type == self.type and other.index == self.index
 
     def __hash__(self) -> int:
-        return hash(("cpu", self.index))
+        return hash((self.type, self.index))
+
+    def __reduce__(self) -> tuple:
+        return (device, (self.type, self.index))
+
+    def __enter__(self) -> device:
+        _check_device(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 _CPU = device("cpu")
 
 
+def _not_on_cpu(d: device) -> Exception:
+    """PyTorch's error for a device a CPU-only build cannot use, and what to do instead."""
+    hint = (f"\nfeathergrad runs on the CPU only, so it cannot place tensors on '{d}'. Leave "
+            "device= out (or pass 'cpu'); scripts that choose with torch.device('cuda' if "
+            "torch.cuda.is_available() else 'cpu') pick the CPU here.")
+    if d.type == "cuda":
+        return AssertionError("Torch not compiled with CUDA enabled" + hint)
+    return RuntimeError(f"PyTorch is not linked with support for {d.type} devices" + hint)
+
+
 def _check_device(d: Any) -> None:
-    if d is not None and d is not _CPU and not (type(d) is device):
-        device(d if not isinstance(d, int) else f"cuda:{d}")
+    """Accept None or any spelling of the CPU; raise PyTorch's error for every other device."""
+    if d is None or d is _CPU:
+        return
+    if type(d) is not device:
+        if type(d) is str and d == "cpu":
+            return
+        d = device(d)
+    if d.type != "cpu":
+        raise _not_on_cpu(d)
 
 
 class _Extra:
     """Rarely used per-tensor state, kept off the hot path (one slot, usually None)."""
 
-    __slots__ = ("base", "accum", "retains_grad", "post_hooks", "inference", "name")
+    __slots__ = ("base", "accum", "retains_grad", "post_hooks", "inference", "name", "cut")
 
     def __init__(self) -> None:
-        self.base = self.accum = self.post_hooks = self.name = None
+        self.base = self.accum = self.post_hooks = self.name = self.cut = None
         self.retains_grad = self.inference = False
 
 
@@ -110,23 +198,10 @@ class Tensor:
                  "__weakref__")
     __array_priority__ = 1000
 
-    def __init__(self, *args: Any, dtype: Any = None, device: Any = None) -> None:
-        # Legacy constructor: Tensor(data) or Tensor(2, 3) (uninitialised float32, zeros here).
-        _check_device(device)
-        dt = _dtype.to_dtype(dtype).np if dtype is not None else np.dtype(np.float32)
-        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-            a = args[0]
-            if isinstance(a, Tensor):
-                a = a._data
-            data = np.array(a, dtype=dt)
-        elif all(isinstance(a, (int, np.integer)) for a in args):
-            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-            data = np.zeros(tuple(int(s) for s in shape), dtype=dt)
-        elif len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
-            data = np.zeros(tuple(args[0]), dtype=dt)
-        else:
-            raise TypeError(f"Tensor(): expected data or a shape, got {args!r}")
-        _init(self, data, None, False)
+    def __init__(self, *args: Any, device: Any = None) -> None:
+        # The legacy constructor torch.Tensor(data) / Tensor(2, 3) / Tensor(t): see _legacy.py
+        from ._legacy import legacy_init
+        legacy_init(self, args, device, None)
 
     # ---- construction (hot path) ------------------------------------------------
     @staticmethod
@@ -168,6 +243,8 @@ class Tensor:
     def data(self) -> Tensor:
         """The same storage, detached from the graph and from version tracking."""
         t = Tensor._make(self._data)
+        if self._requires_grad:
+            t._ex().cut = ".data"
         return t
 
     @data.setter
@@ -321,6 +398,8 @@ class Tensor:
         """A tensor sharing storage and version counter, cut from the graph."""
         t = Tensor._make(self._data)
         t._vc = self._vc
+        if self._requires_grad:
+            t._ex().cut = "detach()"
         return t
 
     def detach_(self) -> Tensor:
@@ -355,12 +434,21 @@ class Tensor:
     # ---- metadata --------------------------------------------------------------
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)
 
     def size(self, dim: int | None = None) -> Size | int:
+        """The shape as a ``Size``, or the length of dimension `dim` (negative counts back)."""
+        shape = self._data.shape
         if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+            return _tuple_new(Size, shape)
+        if type(dim) is not int:
+            if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+                raise TypeError(f"size(): argument 'dim' (position 1) must be int, not "
+                                f"{type(dim).__name__}")
+            dim = int(dim)
+        if not shape:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return shape[_wrap_dim(dim, len(shape))]
 
     @property
     def dtype(self) -> _dtype_cls:
@@ -371,10 +459,12 @@ class Tensor:
         return _CPU
 
     is_cuda = False
+    is_mps = False
+    is_xpu = False
     is_sparse = False
     is_quantized = False
     is_meta = False
-    layout = "torch.strided"
+    layout = _dtype.strided
 
     def dim(self) -> int:
         return self._data.ndim

@@ -7,13 +7,15 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import engine as _engine
+from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-           "is_inference_mode_enabled"]
+           "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
+           "is_anomaly_enabled"]
 
 
 def _tuple(x: Any) -> tuple:
@@ -73,13 +75,22 @@ def _no_grad_error(i: int, t: Any) -> RuntimeError:
 
 
 def _why_cut(t: Any) -> str:
+    """Where the graph was cut above a tensor that does not require grad."""
     if t._data.dtype.kind not in "fc":
         return (f"this tensor has integer dtype {t.dtype}, which cannot carry gradients; make "
                 "the inputs floating point (e.g. torch.tensor(2.0) instead of torch.tensor(2)).")
-    return ("the graph was cut before this tensor: it was computed under no_grad() or "
-            "inference_mode(), from .detach() or .data, or from inputs none of which has "
-            "requires_grad=True. Set requires_grad=True on the leaf you differentiate with "
-            "respect to, before computing the output.")
+    cut = t._x.cut if t._x is not None else None
+    if cut == "no_grad":
+        return ("it was computed while grad mode was off (under torch.no_grad(), "
+                "inference_mode() or set_grad_enabled(False)); compute it outside that block.")
+    if cut in ("detach()", ".data"):
+        return (f"it comes from {cut}, which cuts the graph; use the original tensor if you "
+                "want gradients to flow back.")
+    if t._grad_fn is None:
+        return ("it is a leaf created without requires_grad=True; create it with "
+                "requires_grad=True (or call .requires_grad_()) before computing with it.")
+    return ("none of the tensors it was computed from requires grad; set requires_grad=True "
+            "on the leaf you differentiate with respect to, before computing the output.")
 
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,

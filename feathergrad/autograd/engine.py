@@ -256,13 +256,18 @@ def _post(node: Node, g: Any, out: Any, multi: bool, create_graph: bool) -> Any:
     return tuple(_unwrap(x, create_graph) for x in gi)
 
 
-def _check_anomaly(node: Node, out: tuple) -> None:
+def _check_anomaly(node: Node, out: Any) -> None:
+    if not _anomaly[1]:
+        return
     for i, gi in enumerate(out):
         if gi is None:
             continue
-        a = gi._data if hasattr(gi, "_data") else np.asarray(gi)
+        a = gi._data if type(gi) is Tensor else np.asarray(gi)
         if a.dtype.kind in "fc" and np.isnan(a).any():
             tb = node._ext.anomaly if node._ext is not None else None
-            where = ("\nThe forward call that created this node:\n" + "".join(tb)) if tb else ""
+            where = ("\nThe forward call that created this node (most recent call last):\n"
+                     + "".join(tb)) if tb else (
+                "\n(no forward traceback: the node was created before anomaly detection was "
+                "enabled)")
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th "
                                f"output.{where}")

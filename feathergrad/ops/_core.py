@@ -139,11 +139,11 @@ def _new_node_class(name: str, params: tuple[str, ...], rules: dict[str, Callabl
     argpos = tuple(params.index(p) for p in rules)
     cls = type(name, (base or OpNode,), {"__slots__": (), "_rules": tuple(rules.values()),
                                  "_argpos": argpos, "__module__": "feathergrad.ops"})
-    used: set[str] = set()
-    for r in rules.values():
-        used |= _used_params(r)
+    uses = [_used_params(r) for r in rules.values()]
+    used: set[str] = set().union(*uses)
     cls._save_out = "out" in used
     cls._save = tuple(p in used for p in params)
+    cls._uses = tuple(frozenset(u) for u in uses)   # what each rule reads
     OPS[key or name] = cls
     return cls
 
@@ -275,11 +275,23 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
             if _engine._anomaly[0]:
                 _remember_forward(n)
             return t
+        if input._requires_grad:
+            return _cut(out)
+        if input._x is not None and input._x.cut is not None:
+            return _cut(out, input._x.cut)
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
     op._node = cls
     return op
+
+
+def _cut(out: ndarray, why: str = "no_grad") -> Tensor:
+    """A result whose graph was cut (grad mode off, or computed from detach()/.data), marked so
+    that backward's error can say where."""
+    t = _make(out)
+    t._ex().cut = why
+    return t
 
 
 class ParamNode(OpNode):
@@ -345,6 +357,10 @@ def unary_p(name: str, fwd: Callable, node: str, rule: Callable) -> Callable:
             if _engine._anomaly[0]:
                 _remember_forward(n)
             return t
+        if input._requires_grad:
+            return _cut(out)
+        if input._x is not None and input._x.cut is not None:
+            return _cut(out, input._x.cut)
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
@@ -406,8 +422,11 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
         cls = _new_node_class(node, ("a", "b"), {"a": a, "b": b}, name, base=BinaryNode)
     differentiable = cls is not None
     if differentiable:
-        save_a, save_b = cls._save
-        save_out = cls._save_out
+        # NOTE: save an operand only if a rule that will run reads it (x * 2 saves nothing
+        # about x, as in PyTorch)
+        ua, ub = cls._uses
+        a_by_a, a_by_b, b_by_a, b_by_b = "a" in ua, "a" in ub, "b" in ua, "b" in ub
+        o_by_a, o_by_b = "out" in ua, "out" in ub
     seq = _seq
 
     def op(input: Any, other: Any) -> Tensor:
@@ -482,16 +501,17 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             n._bc = bc
             vers = ()
             sa = sb = None
-            if save_a:
+            if (ra and a_by_a) or (rb and a_by_b):
                 sa = input
                 if ta:
                     vc = input._vc
                     vers = ((vc, vc[0], (input._data.shape, input._data.dtype)),)
-            if save_b:
+            if (ra and b_by_a) or (rb and b_by_b):
                 sb = other
                 if tb:
                     vc = other._vc
                     vers += ((vc, vc[0], (other._data.shape, other._data.dtype)),)
+            save_out = (ra and o_by_a) or (rb and o_by_b)
             t = _make(out, n)
             if save_out:
                 vers += ((t._vc, 0, (out.shape, out.dtype)),)
@@ -499,6 +519,12 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             if _engine._anomaly[0]:
                 _remember_forward(n)
             return t
+        if ra or rb:
+            return _cut(out)
+        if ta and input._x is not None and input._x.cut is not None:
+            return _cut(out, input._x.cut)
+        if tb and other._x is not None and other._x.cut is not None:
+            return _cut(out, other._x.cut)
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
@@ -530,6 +556,11 @@ def defop(name: str, fwd: Callable, node: str, **rules: Callable) -> Callable:
                     if cls._save_out:
                         node._saved[2].append((res._vc, 0, (out.shape, out.dtype)))
                     return res
+        else:
+            for i in argpos:
+                t = args[i]
+                if type(t) is Tensor and t._requires_grad:
+                    return _cut(out)
         return _make(out)
 
     op.__name__ = op.__qualname__ = name
