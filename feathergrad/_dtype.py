@@ -11,7 +11,9 @@ __all__ = [
     "int8", "int16", "int32", "int64", "uint8", "bool",
     "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
     "set_default_dtype", "get_default_dtype", "promote_types", "result_type", "can_cast",
-    "finfo", "iinfo",
+    "finfo", "iinfo", "is_floating_point", "is_complex",
+    "layout", "strided", "sparse_coo", "memory_format", "contiguous_format", "preserve_format",
+    "channels_last", "channels_last_3d",
 ]
 
 
@@ -200,7 +202,7 @@ def can_cast(from_: dtype, to: dtype) -> builtins.bool:
 
 
 class finfo:
-    """Machine limits of a floating dtype, as torch.finfo."""
+    """Machine limits of a floating dtype, as torch.finfo (default: the default dtype)."""
 
     def __init__(self, type: dtype | None = None) -> None:  # noqa: A002
         d = to_dtype(type if type is not None else _default[0])
@@ -208,11 +210,18 @@ class finfo:
             raise TypeError("torch.finfo() requires a floating point input type. Use "
                             "torch.iinfo to handle 'torch.finfo'")
         fi = np.finfo(d.np)
-        self.bits, self.eps, self.max, self.min = fi.bits, builtins.float(fi.eps), \
-            builtins.float(fi.max), builtins.float(fi.min)
+        self.bits = builtins.int(fi.bits)
+        self.eps, self.max, self.min = (builtins.float(v) for v in (fi.eps, fi.max, fi.min))
         self.tiny = self.smallest_normal = builtins.float(fi.tiny)
-        self.resolution = builtins.float(fi.resolution)
+        # NOTE: PyTorch's resolution is exactly 10 ** -precision (NumPy's is rounded to dtype)
+        self.resolution = 10.0 ** -builtins.int(fi.precision)
         self.dtype = d.to_real().name
+
+    def __eq__(self, other: object) -> builtins.bool:
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> builtins.int:
+        return hash(("finfo", self.dtype))
 
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
@@ -225,14 +234,81 @@ class iinfo:
 
     def __init__(self, type: dtype) -> None:  # noqa: A002
         d = to_dtype(type)
-        if d.np.kind not in "iub":
+        if d is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if d.np.kind not in "iu":
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
                             "to handle 'torch.iinfo'")
-        ii = np.iinfo(d.np) if d.np.kind != "b" else None
+        ii = np.iinfo(d.np)
         self.bits = d.itemsize * 8
-        self.max = builtins.int(ii.max) if ii else 1
-        self.min = builtins.int(ii.min) if ii else 0
+        self.max = builtins.int(ii.max)
+        self.min = builtins.int(ii.min)
         self.dtype = d.name
 
+    def __eq__(self, other: object) -> builtins.bool:
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> builtins.int:
+        return hash(("iinfo", self.dtype))
+
     def __repr__(self) -> str:
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        # NOTE: PyTorch prints the limits with %g (iinfo(min=-2.14748e+09, ...))
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+def is_floating_point(input) -> builtins.bool:  # noqa: A002
+    """Whether `input` (a Tensor) has a floating dtype (float16/32/64)."""
+    d = getattr(input, "_data", None)
+    if d is None:
+        raise TypeError("is_floating_point(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type(input).__name__}")
+    return d.dtype.kind == "f"
+
+
+def is_complex(input) -> builtins.bool:  # noqa: A002
+    """Whether `input` (a Tensor) has a complex dtype."""
+    d = getattr(input, "_data", None)
+    if d is None:
+        raise TypeError("is_complex(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return d.dtype.kind == "c"
+
+
+# ---- layouts and memory formats -------------------------------------------------------
+# Accepted wherever PyTorch takes layout= / memory_format=; feathergrad stores every tensor
+# dense and C-contiguous, so they change nothing.
+class layout:
+    """A tensor layout, as torch.layout (feathergrad tensors are all ``torch.strided``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+class memory_format:
+    """A memory format, as torch.memory_format (accepted; feathergrad keeps C order)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+strided, sparse_coo = layout("strided"), layout("sparse_coo")
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")

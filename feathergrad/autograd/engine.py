@@ -171,7 +171,7 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
         g = buffers.pop(node, None)
         if type(node) is AccumulateGrad:
             if captures is not None and node in captures:
-                for nr, i in captures[node]:
+                for _nr, i in captures[node]:
                     results[i] = _add(results[i], g)
             if accumulate and (captures is None or node in captures):
                 _accumulate(node, g, create_graph, borrowed)

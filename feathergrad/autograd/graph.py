@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _seq = itertools.count()
 _FREED = object()   # marks saved values released after backward

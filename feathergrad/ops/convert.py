@@ -21,53 +21,104 @@ _clone = defop("clone", lambda x: x.copy(), "CloneBackward0", x=lambda g, out, x
 
 
 def _is_dtype(v: Any) -> bool:
-    return isinstance(v, _dtype.dtype) or v in (float, int, bool)
+    return isinstance(v, _dtype.dtype) or v is float or v is int or v is bool
 
 
-def to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False,
-       copy: bool = False, memory_format: Any = None) -> Tensor:
-    """Convert dtype (differentiably); devices other than the CPU are refused."""
-    for a in args:
-        if isinstance(a, Tensor):
-            dtype = a.dtype
-        elif _is_dtype(a):
-            dtype = a
-        elif isinstance(a, (str, type(None))) or type(a).__name__ == "device" or isinstance(a, int):
-            device = a
-        else:
-            raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
-    if device is not None:
-        _check_device(device)
-    if dtype is None:
-        return _clone(self) if copy else self
-    npdt = _dtype.to_dtype(dtype).np
-    if npdt == self._data.dtype:
-        return _clone(self) if copy else self
+_TO_SIGNATURES = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool "
+    "copy = False, *, torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format "
+    "memory_format = None)\n")
+
+
+def _type_desc(v: Any) -> str:
+    if isinstance(v, Tensor):
+        return "Tensor"
+    if isinstance(v, (_dtype.dtype, device)):
+        return "torch." + type(v).__name__
+    return type(v).__name__
+
+
+def _to_args(args: tuple, kwargs: dict) -> tuple:
+    """PyTorch's three forms of ``to``: (device, dtype, non_blocking, copy), (dtype,
+    non_blocking, copy) and (tensor, non_blocking, copy); returns (dtype, device, copy)."""
+    first = args[0] if args else None
+    if isinstance(first, Tensor) or _is_dtype(first):
+        names, dtype, dev = ("non_blocking", "copy"), (first.dtype if isinstance(
+            first, Tensor) else first), None
+        rest = args[1:]
+    else:
+        names, dtype, dev, rest = ("device", "dtype", "non_blocking", "copy"), None, None, args
+    vals = dict(zip(names, rest))
+    ok = len(rest) <= len(names) and not (set(vals) & set(kwargs))
+    for k, v in kwargs.items():
+        ok = ok and (k in names or k == "memory_format")
+        vals[k] = v
+    dev = vals.get("device", dev)
+    dtype = vals.get("dtype", dtype)
+    ok = ok and (dtype is None or _is_dtype(dtype)) and (
+        dev is None or isinstance(dev, (str, device)) or type(dev) is int)
+    ok = ok and all(isinstance(vals.get(k, False), bool) for k in ("non_blocking", "copy"))
+    if not ok:
+        got = ", ".join([_type_desc(a) for a in args] +
+                        [f"{k}={_type_desc(v)}" for k, v in kwargs.items()])
+        raise TypeError(f"to() received an invalid combination of arguments - got ({got}), but "
+                        "expected one of:\n" + _TO_SIGNATURES)
+    return dtype, dev, vals.get("copy", False)
+
+
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """This tensor in another dtype (differentiably: ``ToCopyBackward0``), or itself if nothing
+    changes; ``copy=True`` always copies. Devices other than the CPU raise (feathergrad runs on
+    the CPU); ``non_blocking`` and ``memory_format`` are accepted and change nothing.
+
+    >>> tensor([1, 2]).to("cpu", torch.float64)
+    tensor([1., 2.], dtype=torch.float64)
+    """
+    dtype, dev, copy = _to_args(args, kwargs) if args or kwargs else (None, None, False)
+    if dev is not None:
+        _check_device(dev)
+    src = self._data.dtype
+    npdt = src if dtype is None else _dtype.to_dtype(dtype).np
+    if npdt == src and not copy:
+        return self
     if not self._requires_grad or npdt.kind not in "fc":
         return Tensor._make(self._data.astype(npdt))
-    return _to(self, npdt, self._data.dtype)
+    return _to(self, npdt, src)
 
 
 def _caster(d: _dtype.dtype):
     def cast(self: Tensor, memory_format: Any = None) -> Tensor:
         return to(self, d)
     cast.__name__ = d.name
+    cast.__doc__ = f"This tensor as {d} (itself if it already is)."
     return cast
 
 
-def type_(self: Tensor, dtype: Any = None, non_blocking: bool = False, **kw: Any) -> Any:
-    names = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-             "float16": "torch.HalfTensor", "int64": "torch.LongTensor",
-             "int32": "torch.IntTensor", "int16": "torch.ShortTensor", "int8": "torch.CharTensor",
-             "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor",
-             "complex64": "torch.ComplexFloatTensor", "complex128": "torch.ComplexDoubleTensor"}
+def type_(self: Tensor, dtype: Any = None, non_blocking: bool = False, **kwargs: Any) -> Any:
+    """Without argument, PyTorch's type string (``'torch.FloatTensor'``); with a dtype, a typed
+    class (``torch.DoubleTensor``) or its name, the tensor converted as by ``to``.
+
+    >>> tensor([1.5]).type()
+    'torch.FloatTensor'
+    """
+    from .._legacy import NAME_OF, TYPE_NAMES, tensortype
     if dtype is None:
-        return names[self.dtype.name]
+        return NAME_OF[self._data.dtype.name]
     if isinstance(dtype, str):
-        inv = {v: k for k, v in names.items()}
-        if dtype not in inv:
+        if dtype.startswith("torch.cuda."):
+            _check_device("cuda")
+        if dtype not in TYPE_NAMES:
             raise ValueError(f"invalid type: '{dtype}'")
-        dtype = getattr(_dtype, inv[dtype])
+        dtype = TYPE_NAMES[dtype].dtype
+    elif isinstance(dtype, tensortype):
+        if dtype.is_cuda:
+            _check_device("cuda")
+        dtype = dtype.dtype
+    elif not isinstance(dtype, _dtype.dtype):
+        raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
     return to(self, dtype)
 
 
@@ -81,12 +132,26 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
 
 
 def cpu(self: Tensor, memory_format: Any = None) -> Tensor:
+    """This tensor (feathergrad tensors always live on the CPU)."""
     return self
 
 
-def cuda(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-    device("cuda")
+def cuda(self: Tensor, device: Any = None, non_blocking: bool = False,
+         memory_format: Any = None) -> Tensor:
+    """Raises PyTorch's error for a build without CUDA: feathergrad runs on the CPU."""
+    _check_device("cuda" if device is None else device)
     return self
+
+
+def pin_memory(self: Tensor, device: Any = None) -> Tensor:
+    """Raises, as PyTorch does without an accelerator (there is no pinned memory to use)."""
+    raise RuntimeError("Cannot access accelerator device when none is available.\nfeathergrad "
+                       "runs on the CPU only; drop .pin_memory() (and pin_memory=True).")
+
+
+def is_pinned(self: Tensor, device: Any = None) -> bool:
+    """False: feathergrad tensors live in ordinary CPU memory."""
+    return False
 
 
 def __array_ufunc__(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -115,6 +180,8 @@ Tensor.clone = clone
 Tensor.contiguous = contiguous
 Tensor.cpu = cpu
 Tensor.cuda = cuda
+Tensor.pin_memory = pin_memory
+Tensor.is_pinned = is_pinned
 Tensor.__array_ufunc__ = __array_ufunc__
 Tensor.__array_function__ = __array_function__
 Tensor.float = _caster(_dtype.float32)
