@@ -25,6 +25,8 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 from .creation import *  # noqa: F403
 from .ops.convert import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
+from .ops.index import *  # noqa: F403
+from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.shape import *  # noqa: F403

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import normalize_dims
 from ..tensor import Size, Tensor, _wrap_dim
 from ._core import HANDLED, defop
 
@@ -20,10 +21,28 @@ __all__ = [
     "swapdims",
     "t",
     "permute",
+    "movedim",
+    "moveaxis",
     "expand",
+    "broadcast_to",
+    "broadcast_tensors",
+    "broadcast_shapes",
     "squeeze",
     "unsqueeze",
     "flatten",
+    "unflatten",
+    "ravel",
+    "narrow",
+    "select",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "nonzero",
+    "argwhere",
 ]
 
 
@@ -61,32 +80,54 @@ def _infer(shape: tuple, size: int, old: tuple) -> tuple:
 
 _reshape = defop("view", lambda x, shape, old: x.reshape(shape), "ViewBackward0",
                  x=lambda g, out, x, shape, old: g.reshape(old))
+_reshape_alias = defop("reshape_alias", lambda x, shape, old: x.reshape(shape),
+                       "ReshapeAliasBackward0", x=lambda g, out, x, shape, old: g.reshape(old))
 _reshape_copy = defop("reshape_copy", lambda x, shape, old: x.reshape(shape),
                       "UnsafeViewBackward0", x=lambda g, out, x, shape, old: g.reshape(old))
 
 
+def _as_view(d: ndarray, shape: tuple) -> ndarray | None:
+    """`d` in a new shape without copying, or None when its strides do not allow that."""
+    try:
+        return np.reshape(d, shape, copy=False)   # NumPy >= 2.1
+    except TypeError:   # older NumPy has no copy=: set the shape of a view instead
+        v = d.view()
+        try:
+            v.shape = shape
+        except AttributeError:
+            return None
+        return v
+    except ValueError:
+        return None
+
+
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    """A tensor with the same data in a new shape (a view when the strides allow)."""
+    """A tensor with the same data in a new shape: a view when the strides allow (as in
+    PyTorch), else a copy (node UnsafeViewBackward0). One dimension may be -1 (inferred).
+
+    >>> arange(6.).reshape(2, -1)
+    tensor([[0., 1., 2.],
+            [3., 4., 5.]])
+    """
     d = input._data
     shape = _infer(_shape_arg(shape), d.size, d.shape)
-    if d.flags.c_contiguous or d.ndim < 2:
+    if d.flags.c_contiguous:
         return _view_of(_reshape(input, shape, d.shape), input)
+    if _as_view(d, shape) is not None:   # NOTE: PyTorch names this view ReshapeAliasBackward0
+        return _view_of(_reshape_alias(input, shape, d.shape), input)
     return _reshape_copy(input, shape, d.shape)
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
+    """The same data in a new shape, always a view; refused when the strides do not allow it."""
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int)):
         return input.to(shape[0])   # view(dtype): not supported beyond a same-size cast
     d = input._data
     shape = _infer(_shape_arg(shape), d.size, d.shape)
-    if not d.flags.c_contiguous and d.ndim >= 2:
-        try:
-            np.reshape(d.view(), shape, copy=False)
-        except (ValueError, TypeError, AttributeError):
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
-            ) from None
+    if not d.flags.c_contiguous and d.ndim >= 2 and _as_view(d, shape) is None:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return _view_of(_reshape(input, shape, d.shape), input)
 
 
@@ -170,7 +211,8 @@ _unsq = defop("unsqueeze", lambda x, index, shape: x[index], "UnsqueezeBackward0
 def _basic(index: Any) -> bool:
     items = index if type(index) is tuple else (index,)
     for i in items:
-        if not (i is None or i is Ellipsis or type(i) in (int, slice, bool)
+        # NOTE: a Python bool is an advanced index (x[True] adds a dim), as in PyTorch
+        if not (i is None or i is Ellipsis or type(i) in (int, slice)
                 or isinstance(i, np.integer)):
             return False
     return True
@@ -236,7 +278,13 @@ builtins_sum = builtins.sum
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
-    """Broadcast to a larger shape without copying (-1 keeps a size)."""
+    """Broadcast to a larger shape without copying (-1 keeps a size). The gradient sums over
+    the stretched and added dimensions.
+
+    >>> tensor([1., 2.]).expand(2, -1)
+    tensor([[1., 2.],
+            [1., 2.]])
+    """
     sizes = _shape_arg(sizes)
     d = input._data
     lead = len(sizes) - d.ndim
@@ -244,42 +292,81 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
         raise RuntimeError(f"expand(torch.FloatTensor{{{list(d.shape)}}}, size={list(sizes)}): "
                            "the number of sizes provided must be greater or equal to the number "
                            "of dimensions in the tensor")
+    for i in range(lead):
+        if sizes[i] < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
     shape = tuple(d.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
     for i, s in enumerate(d.shape):
         if s != 1 and s != shape[i + lead]:
             raise RuntimeError(f"The expanded size of the tensor ({shape[i + lead]}) must match "
                                f"the existing size ({s}) at non-singleton dimension {i + lead}.  "
                                f"Target sizes: {list(sizes)}.  Tensor sizes: {list(d.shape)}")
-    if shape == d.shape:
-        return _view_of(_expand(input, shape), input)
     return _view_of(_expand(input, shape), input)
-
-
-def _sum_to_rule(g, out, x, shape):
-    from .._broadcast import sum_to
-    return sum_to(g, x.shape) if hasattr(x, "shape") else g
 
 
 _expand = defop("expand", lambda x, shape: np.broadcast_to(x, shape), "ExpandBackward0",
                 x=lambda g, out, x, shape: g)   # NOTE: OpNode sums the stretched axes back
 
 
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    d = input._data
-    if dim is None:
-        axes = tuple(i for i, s in enumerate(d.shape) if s == 1)
-    else:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        axes = tuple(i for i in (_wrap_dim(x, d.ndim) for x in dims) if d.shape[i] == 1)
-    shape = tuple(s for i, s in enumerate(d.shape) if i not in axes)
-    return _view_of(_squeeze(input, shape, d.shape), input)
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
+    """`input` expanded to `size` (a view), as numpy.broadcast_to."""
+    return expand(input, size)
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape that tensors of the given shapes broadcast to."""
+    out: list = []
+    for sh in shapes:
+        sh = (sh,) if isinstance(sh, (int, np.integer)) else tuple(sh)
+        if len(sh) > len(out):
+            out = [1] * (len(sh) - len(out)) + out
+        for k in range(1, len(sh) + 1):
+            a, b = out[-k], sh[-k]
+            if a != b and a != 1 and b != 1:
+                raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b "
+                                   f"({b}) at non-singleton dimension {len(out) - k}")
+            out[-k] = b if a == 1 else a
+    return Size(out)
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    """The tensors expanded to their common shape (an input already of that shape is returned
+    as it is)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = tuple(broadcast_shapes(*(t._data.shape for t in tensors)))
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
 _squeeze = defop("squeeze", lambda x, shape, old: x.reshape(shape), "SqueezeBackward0",
                  x=lambda g, out, x, shape, old: g.reshape(old))
+_squeeze1 = defop("squeeze_dim", lambda x, shape, old: x.reshape(shape), "SqueezeBackward1",
+                  x=lambda g, out, x, shape, old: g.reshape(old))
+_squeeze2 = defop("squeeze_dims", lambda x, shape, old: x.reshape(shape), "SqueezeBackward2",
+                  x=lambda g, out, x, shape, old: g.reshape(old))
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """A view without the size-1 dimensions (only those in `dim`, an int or tuple, if given).
+
+    >>> zeros(2, 1, 3).squeeze().shape
+    torch.Size([2, 3])
+    """
+    d = input._data
+    if dim is None:
+        op = _squeeze
+        axes = tuple(i for i, s in enumerate(d.shape) if s == 1)
+    else:
+        op = _squeeze1 if isinstance(dim, (int, np.integer)) else _squeeze2
+        dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        axes = tuple(i for i in (_wrap_dim(x, d.ndim) for x in dims) if d.ndim and d.shape[i] == 1)
+    shape = tuple(s for i, s in enumerate(d.shape) if i not in axes)
+    return _view_of(op(input, shape, d.shape), input)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """A view with a size-1 dimension inserted at `dim`."""
     d = input._data
     dim = _wrap_dim(dim, d.ndim + 1)
     idx = (slice(None),) * dim + (None,)
@@ -287,6 +374,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim into one (a view when the strides allow)."""
     d = input._data
     if d.ndim == 0:
         return reshape(input, (1,))
@@ -297,6 +385,209 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return input
     shape = d.shape[:s] + (-1,) + d.shape[e + 1:]
     return reshape(input, shape)
+
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as a 1-D tensor: a view of `input` if contiguous, else of a copy."""
+    return view(input.contiguous(), (-1,))
+
+
+def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
+    """Split dimension `dim` into `sizes` (one of them may be -1): a view.
+
+    >>> arange(6.).unflatten(0, (2, 3)).shape
+    torch.Size([2, 3])
+    """
+    d = input._data
+    dim = _wrap_dim(dim, d.ndim)
+    sizes = [int(s) for s in sizes]
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    n = d.shape[dim] if d.ndim else 1
+    known = 1
+    for s in sizes:
+        if s != -1:
+            known *= s
+    if sizes.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
+        raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of "
+                           f"dim {dim} ({n}) in the input tensor")
+    sizes = [n // known if s == -1 else s for s in sizes]
+    return view(input, d.shape[:dim] + tuple(sizes) + d.shape[dim + 1:])
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move dims `source` to positions `destination` (a permute view).
+
+    >>> zeros(2, 3, 4).movedim(0, -1).shape
+    torch.Size([3, 4, 2])
+    """
+    nd = input._data.ndim
+    src = [int(source)] if isinstance(source, (int, np.integer)) else [int(s) for s in source]
+    dst = ([int(destination)] if isinstance(destination, (int, np.integer))
+           else [int(s) for s in destination])
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
+                           f"should contain the same number of dims as destination ({dst} dims)")
+    s = [_wrap_dim(x, nd) for x in src]
+    t = [_wrap_dim(x, nd) for x in dst]
+    if len(set(s)) != len(s):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+    if len(set(t)) != len(t):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+    perm = [-1] * nd
+    for a, b in zip(s, t):
+        perm[b] = a
+    rest = iter(i for i in range(nd) if i not in s)
+    perm = [p if p != -1 else next(rest) for p in perm]
+    return _view_of(_permute(input, tuple(perm)), input)
+
+
+def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    """The view ``input[..., start:start + length]`` along `dim` (start may be negative)."""
+    d = input._data
+    if d.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
+    if start < 0:
+        start += n
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    idx = (slice(None),) * dim + (slice(start, start + length),)
+    return _view_of(_slice(input, idx, d.shape), input)
+
+
+def select(input: Tensor, dim: int, index: Any) -> Tensor:
+    """The view ``input[..., index]`` along `dim`, which is removed."""
+    d = input._data
+    if d.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    i = int(index)
+    if not -n <= i < n:
+        raise IndexError(f"select(): index {i} out of range for tensor of size {list(d.shape)} "
+                         f"at dimension {dim}")
+    idx = (slice(None),) * dim + (i,)
+    return _view_of(_select(input, idx, d.shape), input)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least one dimension (0-D ones reshaped); a tuple for several."""
+    return _atleast(tensors, 1)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least two dimensions (new dims in front)."""
+    return _atleast(tensors, 2)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least three dimensions (numpy.atleast_3d's placement)."""
+    return _atleast(tensors, 3)
+
+
+def _atleast(tensors: tuple, n: int) -> Any:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(_atleast((t,), n) for t in tensors[0])
+    if len(tensors) != 1:
+        return tuple(_atleast((t,), n) for t in tensors)
+    t = tensors[0]
+    nd = t._data.ndim
+    if nd >= n:
+        return t
+    if nd == 0:
+        return reshape(t, (1,) * n)
+    if n == 3:   # NOTE: numpy's rule: (N,) -> (1, N, 1), (M, N) -> (M, N, 1)
+        return unsqueeze(unsqueeze(t, 0), -1) if nd == 1 else unsqueeze(t, -1)
+    return unsqueeze(t, 0)
+
+
+# ---- flip and roll: copies ------------------------------------------------------------
+_flip = defop("flip", lambda x, dims: np.flip(x, dims).copy(), "FlipBackward0",
+              x=lambda g, out, x, dims: np.flip(g, dims))
+
+
+def _dims_arg(dims: tuple) -> Any:
+    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        return dims[0]
+    return dims
+
+
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """Reverse the order of elements along `dims` (a copy, as in PyTorch).
+
+    >>> tensor([1., 2., 3.]).flip(0)
+    tensor([3., 2., 1.])
+    """
+    axes = normalize_dims(_dims_arg(dims), input._data.ndim) or ()
+    return _flip(input, axes)
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """Flip along dim 1 (left/right)."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return _flip(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """Flip along dim 0 (up/down)."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return _flip(input, (0,))
+
+
+def _neg(shifts: Any) -> Any:
+    return tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+
+
+_roll = defop("roll", lambda x, shifts, dims: np.roll(x, shifts, dims), "RollBackward0",
+              x=lambda g, out, x, shifts, dims: np.roll(g, _neg(shifts), dims))
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift elements cyclically by `shifts` along `dims` (over the flattened tensor when dims
+    is None). The gradient rolls back by -shifts.
+
+    >>> tensor([1., 2., 3.]).roll(1)
+    tensor([3., 1., 2.])
+    """
+    sh = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(int(s) for s in shifts)
+    if dims is None:
+        if len(sh) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
+        return _roll(input, sh[0], None)
+    dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if len(sh) != len(dd):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(dd)}")
+    nd = input._data.ndim
+    return _roll(input, sh, tuple(_wrap_dim(x, nd) for x in dd))
+
+
+# ---- indices of nonzero elements (no gradient) -------------------------------------------
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """Indices of the nonzero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    d = input._data
+    idx = np.nonzero(d if d.ndim else d.reshape(1))
+    if as_tuple:
+        return tuple(Tensor._make(i.astype(np.int64)) for i in idx)
+    if not d.ndim:
+        return Tensor._make(np.zeros((int(bool(d)), 0), np.int64))
+    return Tensor._make(np.stack(idx, axis=1).astype(np.int64, copy=False))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """Same as ``nonzero(input)``."""
+    return nonzero(input)
 
 
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:
@@ -327,26 +618,49 @@ def _np_expand_dims(a, axis):
     return a
 
 
+def _np_flip(m, axis=None):
+    return _flip(m, tuple(range(m.ndim)) if axis is None else normalize_dims(axis, m.ndim) or ())
+
+
 Tensor.reshape = reshape
 Tensor.view = view
 Tensor.transpose = transpose
 Tensor.swapaxes = Tensor.swapdims = transpose
 Tensor.t = t
 Tensor.permute = permute
+Tensor.movedim = Tensor.moveaxis = movedim
 Tensor.T = property(_T)
 Tensor.mT = property(_mT)
 Tensor.__getitem__ = getitem
 Tensor.expand = expand
 Tensor.expand_as = _expand_as
+Tensor.broadcast_to = broadcast_to
 Tensor.view_as = _view_as
 Tensor.reshape_as = _reshape_as
 Tensor.squeeze = squeeze
 Tensor.unsqueeze = unsqueeze
 Tensor.flatten = flatten
+Tensor.unflatten = unflatten
+Tensor.ravel = ravel
+Tensor.narrow = narrow
+Tensor.select = select
+Tensor.flip = flip
+Tensor.fliplr = fliplr
+Tensor.flipud = flipud
+Tensor.roll = roll
+Tensor.nonzero = nonzero
+Tensor.argwhere = argwhere
 HANDLED.update({
     np.reshape: _np_reshape, np.transpose: _np_transpose,
     np.swapaxes: transpose, np.expand_dims: _np_expand_dims,
     np.broadcast_to: lambda a, shape, subok=False: expand(a, shape),
+    np.broadcast_arrays: lambda *args, subok=False: list(broadcast_tensors(*args)),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
+    np.moveaxis: movedim, np.ravel: lambda a, order="C": ravel(a),
+    np.flip: _np_flip, np.fliplr: fliplr, np.flipud: flipud,
+    np.roll: lambda a, shift, axis=None: roll(a, shift, axis),
+    np.atleast_1d: atleast_1d, np.atleast_2d: atleast_2d, np.atleast_3d: atleast_3d,
+    np.nonzero: lambda a: nonzero(a, as_tuple=True), np.argwhere: argwhere,
 })
 swapaxes = swapdims = transpose
+moveaxis = movedim
