@@ -1,0 +1,1 @@
+"""feathergrad's benchmark suite: ``python -m bench [--quick] [--only NAME ...] [--json PATH]``."""
