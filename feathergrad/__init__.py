@@ -17,8 +17,10 @@ import importlib as _importlib
 from typing import Any as _Any
 
 from . import autograd
+from ._compare import *  # noqa: F403
 from ._dtype import *  # noqa: F403
 from ._dtype import bool, float, int  # noqa: A004  (PyTorch's dtype names)
+from ._legacy import *  # noqa: F403
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
@@ -55,4 +57,7 @@ def __getattr__(name: str) -> _Any:
 
 def numel(input: Tensor) -> int:
     """Number of elements of `input`."""
+    if not isinstance(input, Tensor):
+        raise TypeError("numel(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     return input.numel()

@@ -46,8 +46,13 @@ __all__ = [
 ]
 
 
-def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
+def _finish(data: np.ndarray, requires_grad: bool, device: Any = None,
+            pin_memory: bool = False) -> Tensor:
     _check_device(device)
+    if pin_memory:
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no "
+                           "pinned memory allocator is available on this system.\nfeathergrad "
+                           "runs on the CPU only: leave pin_memory out.")
     t = _make(data)
     if requires_grad:
         t.requires_grad_(True)
@@ -133,7 +138,7 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             raise ValueError(f"expected sequence of equal-length lists: {e}") from None
     if not arr.flags.writeable:
         arr = arr.copy()
-    return _finish(arr, requires_grad, device)
+    return _finish(arr, requires_grad, device, pin_memory)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -175,19 +180,19 @@ def _dt(dtype: Any, default: Any = None) -> np.dtype:
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
-    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device)
+    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device, pin_memory)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
          out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
-    return _finish(np.ones(_shape(size), dtype=_dt(dtype)), requires_grad, device)
+    return _finish(np.ones(_shape(size), dtype=_dt(dtype)), requires_grad, device, pin_memory)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           out: Any = None, layout: Any = None, pin_memory: bool = False,
           memory_format: Any = None) -> Tensor:
     # NOTE: zero-filled rather than uninitialised: same cost here, and never surprising
-    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device)
+    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device, pin_memory)
 
 
 def _fill_dtype(fill_value: Any) -> np.dtype:
@@ -200,7 +205,7 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     return _finish(np.full(_shape((size,)), fill_value, dtype=_dt(dtype, _fill_dtype(fill_value))),
-                   requires_grad, device)
+                   requires_grad, device, pin_memory)
 
 
 def _like(input: Tensor, dtype: Any) -> np.dtype:
@@ -209,31 +214,35 @@ def _like(input: Tensor, dtype: Any) -> np.dtype:
 
 def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False, layout: Any = None,
-               memory_format: Any = None) -> Tensor:
-    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad, device)
+               memory_format: Any = None, pin_memory: bool = False) -> Tensor:
+    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad, device,
+                   pin_memory)
 
 
 def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False, layout: Any = None,
-              memory_format: Any = None) -> Tensor:
-    return _finish(np.ones(input._data.shape, dtype=_like(input, dtype)), requires_grad, device)
+              memory_format: Any = None, pin_memory: bool = False) -> Tensor:
+    return _finish(np.ones(input._data.shape, dtype=_like(input, dtype)), requires_grad, device,
+                   pin_memory)
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False, layout: Any = None,
-               memory_format: Any = None) -> Tensor:
-    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+               memory_format: Any = None, pin_memory: bool = False) -> Tensor:
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad,
+                      pin_memory=pin_memory)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False, layout: Any = None,
-              memory_format: Any = None) -> Tensor:
+              memory_format: Any = None, pin_memory: bool = False) -> Tensor:
     return _finish(np.full(input._data.shape, fill_value, dtype=_like(input, dtype)),
-                   requires_grad, device)
+                   requires_grad, device, pin_memory)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
-           requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+           requires_grad: bool = False, out: Any = None, layout: Any = None,
+           pin_memory: bool = False) -> Tensor:
     """Values from start (default 0) up to end (excluded) by step; int64 for ints."""
     if end is None:
         start, end = 0, start
@@ -248,11 +257,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     npdt = _dt(dtype, np.dtype(np.int64) if isint else None)
     data = (start + np.arange(n, dtype=np.float64) * step) if not isint else \
         np.arange(start, end, step, dtype=np.int64)
-    return _finish(data.astype(npdt, copy=False), requires_grad, device)
+    return _finish(data.astype(npdt, copy=False), requires_grad, device, pin_memory)
 
 
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+             requires_grad: bool = False, out: Any = None, layout: Any = None,
+             pin_memory: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end (both included)."""
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
@@ -269,13 +279,14 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
         half = steps // 2
         data = np.where(i < half, np.asarray(start, calc) + step * i,
                         np.asarray(end, calc) - step * (steps - 1 - i)).astype(npdt)
-    return _finish(data, requires_grad, device)
+    return _finish(data, requires_grad, device, pin_memory)
 
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
-             device: Any = None, requires_grad: bool = False) -> Tensor:
+             device: Any = None, requires_grad: bool = False, out: Any = None,
+             layout: Any = None, pin_memory: bool = False) -> Tensor:
     lin = linspace(start, end, steps, dtype=float64_dt() if dtype is None else dtype)
-    return _finish((base ** lin._data).astype(_dt(dtype)), requires_grad, device)
+    return _finish((base ** lin._data).astype(_dt(dtype)), requires_grad, device, pin_memory)
 
 
 def float64_dt():
@@ -283,8 +294,9 @@ def float64_dt():
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
-        requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
-    return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device)
+        requires_grad: bool = False, out: Any = None, layout: Any = None,
+        pin_memory: bool = False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device, pin_memory)
 
 
 # ---- random ----------------------------------------------------------------------------
@@ -307,23 +319,27 @@ def _gen(generator: Any) -> np.random.Generator:
 
 
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+         requires_grad: bool = False, out: Any = None, layout: Any = None,
+         pin_memory: bool = False) -> Tensor:
     """Uniform samples on [0, 1)."""
     npdt = _dt(dtype)
-    return _finish(_gen(generator).random(_shape(size)).astype(npdt), requires_grad, device)
+    return _finish(_gen(generator).random(_shape(size)).astype(npdt), requires_grad, device,
+                   pin_memory)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+          requires_grad: bool = False, out: Any = None, layout: Any = None,
+          pin_memory: bool = False) -> Tensor:
     """Standard normal samples."""
     npdt = _dt(dtype)
     return _finish(_gen(generator).standard_normal(_shape(size)).astype(npdt), requires_grad,
-                   device)
+                   device, pin_memory)
 
 
 def randint(low: int, high: int | None = None, size: Sequence[int] = None, *,
             generator: Any = None, dtype: Any = None, device: Any = None,
-            requires_grad: bool = False, out: Any = None, layout: Any = None) -> Tensor:
+            requires_grad: bool = False, out: Any = None, layout: Any = None,
+            pin_memory: bool = False) -> Tensor:
     """Integers uniform on [low, high)."""
     if size is None and isinstance(high, (tuple, list, Size)):
         low, high, size = 0, low, high
@@ -332,38 +348,48 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = None, *,
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
     data = _gen(generator).integers(low, high, _shape((size,)))
-    return _finish(data.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device)
+    return _finish(data.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device,
+                   pin_memory)
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
-    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+              requires_grad: bool = False, layout: Any = None, memory_format: Any = None,
+              pin_memory: bool = False) -> Tensor:
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                device=device, pin_memory=pin_memory)
 
 
 def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:
-    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+               requires_grad: bool = False, layout: Any = None, memory_format: Any = None,
+               pin_memory: bool = False) -> Tensor:
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                 device=device, pin_memory=pin_memory)
 
 
 def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: Any = None,
-                 device: Any = None, requires_grad: bool = False) -> Tensor:
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+                 device: Any = None, requires_grad: bool = False, layout: Any = None,
+                 memory_format: Any = None, pin_memory: bool = False) -> Tensor:
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype, device=device,
+                   pin_memory=pin_memory)
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False, out: Any = None, layout: Any = None,
+             pin_memory: bool = False) -> Tensor:
     return _finish(_gen(generator).permutation(n).astype(_dt(dtype, np.dtype(np.int64))),
-                   requires_grad, device)
+                   requires_grad, device, pin_memory)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *,
            generator: Any = None, dtype: Any = None, device: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, out: Any = None, layout: Any = None,
+           pin_memory: bool = False) -> Tensor:
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = _shape((size,)) if size is not None else np.broadcast(m, s).shape
     npdt = _dt(dtype, m.dtype if isinstance(m, np.ndarray) else None)
-    return _finish(_gen(generator).normal(m, s, shape).astype(npdt), requires_grad, device)
+    return _finish(_gen(generator).normal(m, s, shape).astype(npdt), requires_grad, device,
+                   pin_memory)
 
 
 class Generator:

@@ -2,11 +2,19 @@
 
 The ctx passed to forward and backward is the graph node itself (an ``SQBackward`` instance),
 as in PyTorch, so it shares the node machinery of the built-in ops.
+
+Both of PyTorch's styles work: ``forward(ctx, *args)``, or ``forward(*args)`` plus a
+``setup_context(ctx, inputs, output)`` staticmethod. ``ctx.mark_dirty`` makes an in-place
+Function's output the modified input itself (its version bumped, so stale saved values are
+caught); ``@once_differentiable`` lets a backward run without recording and makes a later
+attempt to differentiate through it raise PyTorch's error.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,10 +28,10 @@ class FunctionCtx:
 
     def save_for_backward(self, *tensors: Any) -> None:
         from ..tensor import Tensor
-        for t in tensors:
+        for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError("save_for_backward can only save variables, but argument "
-                                f"{tensors.index(t)} is of type {type(t).__name__}")
+                                f"{i} is of type {type(t).__name__}")
         self.to_save = tensors
 
     def save_for_forward(self, *tensors: Any) -> None:
@@ -57,6 +65,10 @@ class BackwardCFunction(FunctionCtx, Node):
 
     @property
     def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``; a saved output comes back with this
+        node as its ``grad_fn`` (so a backward that uses it can itself be differentiated).
+        Raises if the values were freed by a backward without ``retain_graph``, or modified
+        in place since they were saved."""
         from ..tensor import Tensor
         saved = self._saved
         if saved is _FREED:
@@ -67,13 +79,12 @@ class BackwardCFunction(FunctionCtx, Node):
             if item is None:
                 out.append(None)
                 continue
-            t, vc, v = item
+            t, vc, v, nr = item
             if vc[0] != v:
-                from ..ops._core import _check_versions
-                _check_versions(self, ((vc, v, (np.shape(t._data if isinstance(t, Tensor) else t),
-                                                 (t._data if isinstance(t, Tensor) else t).dtype)),))
-            if not isinstance(t, Tensor):   # a saved output, stored as its data
-                t = Tensor._make(t)
+                raise _modified_error(self, t, vc[0], v, nr)
+            if nr is not None:   # a saved output, stored as its data (see apply)
+                t = Tensor._make(t, self if nr >= 0 else None, output_nr=max(nr, 0))
+                t._vc = vc
             out.append(t)
         return tuple(out)
 
@@ -135,6 +146,31 @@ class BackwardCFunction(FunctionCtx, Node):
         return out
 
 
+def _producer(node: Any) -> str:
+    """The op name PyTorch's version error prints for a node ("Mul", "Exp")."""
+    fwd = getattr(node, "_forward_cls", None)
+    return fwd.__name__ if fwd is not None else re.sub(r"Backward\d*$", "", node.name())
+
+
+def _modified_error(node: Any, t: Any, version: int, expected: int, nr: int | None) -> Exception:
+    from ..ops._core import _type_name
+    data = t if nr is not None else t._data
+    if nr is not None:
+        which = f", which is output {max(nr, 0)} of {_producer(node)},"
+    elif t._grad_fn is not None:
+        which = f", which is output {t._output_nr} of {_producer(t._grad_fn)},"
+    else:
+        which = ""
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{_type_name(data.dtype)} {list(data.shape)}]{which} is at version "
+        f"{version}; expected version {expected} instead. Hint: enable anomaly detection to find "
+        "the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).\nfeathergrad: a tensor "
+        f"saved by {node.name()} (save_for_backward) was modified in place after it was saved. "
+        "Use an out-of-place op (y = y * 2 instead of y.mul_(2)) or save a .clone().")
+
+
 def _from_np(npdt: np.dtype) -> Any:
     from .._dtype import from_np
     return from_np(npdt)
@@ -180,7 +216,10 @@ class Function(metaclass=FunctionMeta):
     setup_context = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
+        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "
+                      "are all static, so you should invoke them on the class itself. "
+                      "Instantiating an autograd function will raise an error in a future "
+                      "version of PyTorch.", DeprecationWarning, stacklevel=2)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("Legacy autograd function with non-static forward method is "
@@ -190,6 +229,8 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run forward without recording and, if an input requires grad (and grad mode is on),
+        make the outputs children of a new ``<Name>Backward`` node."""
         from ..tensor import Tensor
         ctx = cls._backward_cls()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
@@ -203,15 +244,23 @@ class Function(metaclass=FunctionMeta):
                 outputs = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        dirty = ctx.dirty_tensors
+        if dirty and not all(any(d is o for o in outs) for d in dirty):
+            raise RuntimeError("Some elements marked as dirty during the forward method were not "
+                               "returned as output. The inputs that are modified inplace must "
+                               "all be outputs of the Function.")
         record = _state.enabled and any(ctx.needs_input_grad)
         if not record:
-            res = tuple(_plain_output(o, args) for o in outs)
+            for d in dirty:
+                d._vc[0] += 1   # as PyTorch: marking dirty bumps the version once more
+            res = tuple(_plain_output(o, args, dirty) for o in outs)
             return res[0] if single else res
         ctx.next_functions = tuple(a._edge() for a in args if isinstance(a, Tensor))
         ctx._in_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
                              for a in args)
+        ctx._n_out = len(outs)
+        ctx._multi = len(outs) > 1
         nondiff = {id(t) for t in ctx.non_differentiable}
-        dirty = {id(t) for t in ctx.dirty_tensors}
         wrapped = []
         metas = []
         for i, o in enumerate(outs):
@@ -220,12 +269,8 @@ class Function(metaclass=FunctionMeta):
                 metas.append(((), np.dtype(np.float32)))
                 continue
             metas.append((o._data.shape, o._data.dtype))
-            if id(o) in dirty:
-                if o._grad_fn is None and o._requires_grad:
-                    raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                                       "in-place operation.")
-                o._vc[0] += 1
-                o._grad_fn, o._output_nr, o._requires_grad = ctx, i, True
+            if any(o is d for d in dirty):
+                _mark_dirty_output(ctx, o, i, args)
                 w = o
             elif id(o) in nondiff:
                 w = Tensor._make(o._data)
@@ -236,19 +281,19 @@ class Function(metaclass=FunctionMeta):
                 w = o
                 w._grad_fn, w._requires_grad, w._output_nr = ctx, True, i
             wrapped.append(w)
-        ctx._n_out = len(outs)
-        ctx._multi = len(outs) > 1
         ctx._out_meta = metas
         saved = []
         for t in ctx.to_save:
             if t is None:
                 saved.append(None)
-            elif any(t is o for o in outs):
-                # NOTE: a saved output is stored as data, so the node does not keep its own
-                # output alive (no reference cycle)
-                saved.append((t._data, t._vc, t._vc[0]))
+                continue
+            nr = next((i for i, o in enumerate(outs) if t is o), None)
+            if nr is None:
+                saved.append((t, t._vc, t._vc[0], None))
             else:
-                saved.append((t, t._vc, t._vc[0]))
+                # NOTE: a saved output is stored as data (and rebuilt on access), so the node
+                # does not keep its own output alive (no reference cycle)
+                saved.append((t._data, t._vc, t._vc[0], -1 if id(t) in nondiff else nr))
         ctx._saved = tuple(saved)
         ctx.to_save = ()
         if _check_functions[0]:
@@ -260,20 +305,83 @@ class Function(metaclass=FunctionMeta):
 _check_functions = [False]
 
 
-def _plain_output(o: Any, args: tuple) -> Any:
+def _mark_dirty_output(ctx: BackwardCFunction, o: Any, i: int, args: tuple) -> None:
+    """Make the in-place modified input `o` the Function's output `i`: bump its version and
+    rebase its history onto ctx (through CopySlices when `o` is a view), as PyTorch does."""
+    base = o._x.base if o._x is not None else None
+    if o._grad_fn is None and o._requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place "
+                           "operation.\nfeathergrad: mark_dirty modifies its input; pass a "
+                           "copy (x.clone()) or call the Function under torch.no_grad().")
+    if base is not None and base._grad_fn is None and base._requires_grad:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    o._vc[0] += 1
+    if base is None:
+        o._grad_fn, o._output_nr, o._requires_grad = ctx, i, True
+        return
     from ..tensor import Tensor
-    if isinstance(o, Tensor) and any(o is a for a in args):
+    first = next((a for a in args if isinstance(a, Tensor)), None)
+    if first is not o or ctx._n_out != 1:
+        raise NotImplementedError(
+            "feathergrad: mark_dirty on a view is supported when the view is the first tensor "
+            "input and the only output of the Function; pass a contiguous copy instead.")
+    from ..ops.inplace import _rebase
+    _rebase(o, ctx, 0)
+
+
+def _plain_output(o: Any, args: tuple, dirty: tuple) -> Any:
+    """An output when nothing is recorded: an input returned as output comes back as an alias
+    that does not require grad (a dirty input that needs no grad comes back itself)."""
+    from ..tensor import Tensor
+    if isinstance(o, Tensor) and any(o is a for a in args) and (
+            o._requires_grad or not any(o is d for d in dirty)):
         w = Tensor._make(o._data)
         w._vc = o._vc
         return w
     return o
 
 
+class _DelayedError(Node):
+    """The node behind the outputs of a ``@once_differentiable`` backward run under
+    ``create_graph``: differentiating through it raises PyTorch's error."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self._n = n
+        self._multi = n > 1
+        self.next_functions = ((None, 0),) * n
+
+    def _num_outputs(self) -> int:
+        return self._n
+
+    def apply(self, grads: Any, create_graph: bool) -> list:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable\nfeathergrad: this Function's backward is not "
+                           "differentiable; write it with differentiable ops (and drop "
+                           "@once_differentiable) to take higher derivatives.")
+
+
+_DelayedError.__name__ = _DelayedError.__qualname__ = "Error"
+
+
 def once_differentiable(fn: Any) -> Any:
-    """Mark a Function's backward as not differentiable itself (its result has no graph)."""
+    """Decorate a Function's backward that is not itself differentiable: it runs without
+    recording, and when its result would need a graph (``create_graph=True`` with incoming
+    gradients that require grad) the result hangs from a node that raises PyTorch's error
+    ("trying to differentiate twice ...") if a later backward reaches it."""
     @functools.wraps(fn)
     def wrapper(ctx: Any, *args: Any) -> Any:
+        from ..tensor import Tensor
         with set_grad_enabled(False):
-            outs = fn(ctx, *args)
-        return outs
+            outputs = fn(ctx, *args)
+        if not _state.enabled or not any(isinstance(a, Tensor) and a._requires_grad
+                                         for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        err = _DelayedError(len(outs))
+        res = tuple(Tensor._make(o._data, err, output_nr=i) if isinstance(o, Tensor) else o
+                    for i, o in enumerate(outs))
+        return res[0] if single else res
     return wrapper
