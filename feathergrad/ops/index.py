@@ -123,6 +123,15 @@ def advanced_getitem(self: Tensor, index: Any) -> Tensor:
     >>> x[[0, 0, 2]].sum().backward(); x.grad
     tensor([2., 0., 1.])
     """
+    if type(index) is Tensor and self._data.ndim:   # fast path: x[idx], one integer tensor
+        a = index._data
+        if a.ndim and (a.dtype == np.int64 or a.dtype == np.int32):
+            shape = self._data.shape
+            bad = _in_range(a, shape[0], -shape[0])
+            if bad is not None:
+                raise IndexError(f"index {bad} is out of bounds for dimension 0 with size "
+                                 f"{shape[0]}")
+            return _index(self, (a,), shape, True)
     if type(index) is list and _treat_as_tuple(index):
         warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
                       "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].",
@@ -163,6 +172,12 @@ def advanced_getitem(self: Tensor, index: Any) -> Tensor:
     for v in items:
         if isinstance(v, ndarray):
             if v.dtype.kind != "b":
+                n = shape[dim]
+                bad = _in_range(v, n, -n)
+                if bad is not None:   # NOTE: PyTorch numbers the dim among the index tensors
+                    k = sum(1 for a in adv if isinstance(a, ndarray))
+                    raise IndexError(f"index {bad} is out of bounds for dimension {k} with size "
+                                     f"{n}")
                 adv.append(v)
                 acc = True
                 dim += 1
@@ -192,11 +207,7 @@ def advanced_getitem(self: Tensor, index: Any) -> Tensor:
         shapes = ", ".join(str(list(a.shape)) for a in arrays)
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
                          f"with shapes {shapes}") from None
-    idx = tuple(adv)
-    try:
-        return _index(t, idx, shape, acc)
-    except IndexError as e:
-        raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
+    return _index(t, tuple(adv), shape, acc)
 
 
 # ---- index_select and index_add ----------------------------------------------------------------
@@ -246,10 +257,10 @@ _iadd = defop("index_add", _iadd_fwd, "IndexAddBackward0",
 
 def _in_range(i: ndarray, n: int, lo: int = 0) -> Any:
     """The first index outside [lo, n), or None."""
-    if i.size == 0:
+    if i.size == 0 or (i.min() >= lo and i.max() < n):
         return None
-    bad = (i < lo) | (i >= n)
-    return int(i.reshape(-1)[np.argmax(bad.reshape(-1))]) if bad.any() else None
+    bad = ((i < lo) | (i >= n)).reshape(-1)
+    return int(i.reshape(-1)[np.argmax(bad)])
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
