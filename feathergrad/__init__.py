@@ -25,6 +25,7 @@ from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .creation import *  # noqa: F403
+from .ops.binary_ext import *  # noqa: F403
 from .ops.convert import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
 from .ops.index import *  # noqa: F403
@@ -32,6 +33,7 @@ from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
+from .ops.unary_ext import *  # noqa: F403
 from .tensor import Size, Tensor, device, is_tensor
 
 __version__ = "0.1.0"

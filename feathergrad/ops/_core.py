@@ -467,9 +467,10 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
                 ad = ad.astype(rd, copy=False)
         else:
             raise TypeError(f"{name}(): expected at least one Tensor argument")
-        if kind == "float" and ad.dtype.kind not in "fc" and (
-                not isinstance(bd, ndarray) or bd.dtype.kind not in "fc"):
+        if kind == "float" and (ad if isinstance(ad, ndarray) else bd).dtype.kind not in "fc":
+            # both operands to the default float, so NumPy does not widen int32 + float32
             ad = np.asarray(ad, dtype=_default[0].np)
+            bd = np.asarray(bd, dtype=ad.dtype)
         try:
             out = fwd(ad, bd)
         except ValueError:
