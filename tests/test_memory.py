@@ -58,10 +58,14 @@ def test_training_loop_memory_is_flat():
     assert peak - first < 1024 * 1024, (first, peak)
 
 
+def _layer(W):
+    return lambda t: (t @ W).tanh()
+
+
 def _deep(segment: int, Ws, x0):
     for W in Ws:
         W.grad = None
-    layers = [(lambda W: lambda t: (t @ W).tanh())(W) for W in Ws]
+    layers = [_layer(W) for W in Ws]
     tracemalloc.start()
     try:
         h = x0
