@@ -149,6 +149,10 @@ def machine() -> dict:
     info["env"] = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                                                "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
                    if k in os.environ}
+    try:
+        info["load_avg_1min"] = round(os.getloadavg()[0], 2)   # others' work skews every number
+    except OSError:
+        pass
     t = torch()
     info["torch"] = f"{t.__version__}, {t.get_num_threads()} threads" if t else "not installed"
     return info

@@ -157,6 +157,13 @@ def to_json(rows: list[Row], info: dict, quick: bool) -> dict:
          **{c: stats(r["stats"].get(c)) for c in harness.CONTENDERS}} for r in rows]}
 
 
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="short budgets, about a minute")
@@ -184,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'quick' if a.quick else 'full'} run, {time.perf_counter() - t0:.0f} s; "
           f"{info['cpu']}, {info['cores']} cores; NumPy {info['numpy']} ({info['blas']}, "
           f"{info.get('blas_core', '?')} kernel, {info['blas_threads']} threads); "
-          f"PyTorch {info['torch']}; Python {info['python']}"
+          f"PyTorch {info['torch']}; Python {info['python']}; load average "
+          f"{info.get('load_avg_1min', '?')} at start, {_load()} at end"
           + (f"; env {info['env']}" if info["env"] else ""))
     if a.json:
         with open(a.json, "w") as f:
