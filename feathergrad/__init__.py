@@ -32,6 +32,7 @@ from .ops.index import *  # noqa: F403
 from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
+from .ops.scatter import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
 from .ops.unary_ext import *  # noqa: F403
 from .tensor import Size, Tensor, device, is_tensor

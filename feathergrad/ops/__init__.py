@@ -1,6 +1,6 @@
 """The op table. Importing this package attaches every op to Tensor."""
 
 from . import convert, elementwise, inplace, linalg, reduce, shape  # noqa: F401
-from . import index, join  # noqa: F401  (shape ops and indexing)
+from . import index, join, scatter  # noqa: F401  (shape ops and indexing)
 from . import binary_ext, unary_ext  # noqa: F401  (elementwise families)
 from ._core import HANDLED, OPS  # noqa: F401

@@ -1,5 +1,5 @@
-"""Indexing by tensors: advanced indexing (``x[idx]``, ``x[mask]``), index_select, gather,
-scatter, scatter_add, index_add, masked_fill, masked_select, take, take_along_dim.
+"""Indexing by tensors: advanced indexing (``x[idx]``, ``x[mask]``), masked_fill,
+masked_select, take (ops that index along one dim are in ``scatter.py``).
 
 The backward of a read at indices places the gradient into zeros at those indices, adding where
 an index repeats (``np.add.at``); the backward of that placement reads the same indices back.
@@ -14,23 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from ._core import HANDLED, defop
-from .shape import expand, getitem, reshape
+from ..tensor import Tensor
+from ._core import defop
+from .shape import broadcast_shapes, getitem
 
 ndarray = np.ndarray
 _make = Tensor._make
 
 __all__ = [
-    "index_select",
-    "index_add",
-    "gather",
-    "scatter",
-    "scatter_add",
     "masked_fill",
     "masked_select",
     "take",
-    "take_along_dim",
 ]
 
 
@@ -210,51 +204,6 @@ def advanced_getitem(self: Tensor, index: Any) -> Tensor:
     return _index(t, tuple(adv), shape, acc)
 
 
-# ---- index_select and index_add ----------------------------------------------------------------
-def _check_index(index: Any, fname: str, what: str = "int32 or int64") -> ndarray:
-    if not isinstance(index, Tensor):
-        raise TypeError(f"{fname}(): argument 'index' (position 3) must be Tensor, not "
-                        f"{type(index).__name__}")
-    i = index._data
-    if i.dtype not in (np.int64, np.int32):
-        raise RuntimeError(f"{fname}(): Expected dtype {what} for index")
-    return i
-
-
-def _along(dim: int, i: Any) -> tuple:
-    return (slice(None),) * dim + (i,)
-
-
-def _isel_fwd(x, dim, index, shape):
-    return np.take(x, index.reshape(-1), axis=dim)
-
-
-def _isel_any(g: Any, dim: int, index: Any) -> Any:
-    if type(g) is not Tensor:
-        return np.take(g, index.reshape(-1), axis=dim)
-    return _isel(g, dim, index, g._data.shape)
-
-
-def _iadd_fwd(x, dim, index, src, alpha):
-    out = x.copy()
-    np.add.at(out, _along(dim, index.reshape(-1)), src if alpha == 1 else src * alpha)
-    return out
-
-
-def _isel_back(g: Any, dim: int, index: Any, shape: tuple) -> Any:
-    if type(g) is not Tensor:
-        return _iadd_fwd(np.zeros(shape, g.dtype), dim, index, g, 1)
-    return _iadd(_make(np.zeros(shape, g._data.dtype)), dim, index, g, 1)
-
-
-_isel = defop("index_select", _isel_fwd, "IndexSelectBackward0",
-              x=lambda g, out, x, dim, index, shape: _isel_back(g, dim, index, shape))
-_iadd = defop("index_add", _iadd_fwd, "IndexAddBackward0",
-              x=lambda g, out, x, dim, index, src, alpha: g,
-              src=lambda g, out, x, dim, index, src, alpha:
-              _isel_any(g, dim, index) if alpha == 1 else _isel_any(g, dim, index) * alpha)
-
-
 def _in_range(i: ndarray, n: int, lo: int = 0) -> Any:
     """The first index outside [lo, n), or None."""
     if i.size == 0 or (i.min() >= lo and i.max() < n):
@@ -263,245 +212,9 @@ def _in_range(i: ndarray, n: int, lo: int = 0) -> Any:
     return int(i.reshape(-1)[np.argmax(bad)])
 
 
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The entries of `input` at positions `index` (1-D) along `dim`. Repeated indices add up
-    in the gradient.
-
-    >>> tensor([[1., 2.], [3., 4.]]).index_select(1, tensor([1, 1]))
-    tensor([[2., 2.],
-            [4., 4.]])
-    """
-    i = _check_index(index, "index_select")
-    if i.ndim > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
-    d = input._data
-    if d.ndim == 0:
-        if i.size != 1:
-            raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
-                               f"{i.size} value(s)")
-        return reshape(index_select(reshape(input, (1,)), 0, index), ())
-    dim = _wrap_dim(dim, d.ndim)
-    n = d.shape[dim]
-    bad = _in_range(i, n)
-    if bad is not None:
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
-    return _isel(input, dim, index, d.shape)
-
-
-def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
-              alpha: Any = 1) -> Tensor:
-    """A copy of `input` with ``alpha * source`` added at positions `index` along `dim`
-    (repeated indices add up)."""
-    i = _check_index(index, "index_add")
-    d, s = input._data, source._data
-    dim = _wrap_dim(dim, d.ndim)
-    if i.ndim > 1:
-        raise IndexError("index_add_(): Index is supposed to be a vector")
-    ns = s.shape[dim] if s.ndim else 1
-    if i.size != ns:
-        raise RuntimeError(f"index_add_(): Number of indices ({i.size}) should be equal to "
-                           f"source.size(dim): ({ns}), for dim: {dim}")
-    if s.ndim and (s.shape[:dim] + s.shape[dim + 1:] != d.shape[:dim] + d.shape[dim + 1:]):
-        raise RuntimeError("source tensor shape must match self tensor shape, excluding the "
-                           f"specified dimension. Got self.shape = {list(d.shape)} "
-                           f"source.shape = {list(s.shape)}")
-    if d.dtype != s.dtype:
-        raise RuntimeError(f"index_add_(): self ({_cname(d.dtype)}) and source "
-                           f"({_cname(s.dtype)}) must have the same scalar type")
-    bad = _in_range(i, d.shape[dim] if d.ndim else 1)
-    if bad is not None:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
-                           f"{d.shape[dim]}")
-    if s.ndim != d.ndim:
-        source = reshape(source, _along_shape(d.shape, dim, i.size))
-    return _iadd(input, dim, index, source, alpha)
-
-
-def _along_shape(shape: tuple, dim: int, n: int) -> tuple:
-    return shape[:dim] + (n,) + shape[dim + 1:]
-
-
 def _cname(npdt: np.dtype) -> str:
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
             "int32": "Int", "bool": "Bool"}.get(str(npdt), str(npdt))
-
-
-# ---- gather, scatter, scatter_add --------------------------------------------------------------
-def _coords(index: ndarray, dim: int) -> tuple:
-    """Index arrays for ``out[coords] <- src``: `index` along `dim`, the position elsewhere."""
-    nd = index.ndim
-    return tuple(index if d == dim else
-                 np.arange(n).reshape((1,) * d + (n,) + (1,) * (nd - d - 1))
-                 for d, n in enumerate(index.shape))
-
-
-def _region(shape: tuple) -> tuple:
-    return tuple(slice(0, n) for n in shape)
-
-
-def _gather_fwd(x, dim, index, shape):
-    return x[_coords(index, dim)]
-
-
-def _gather_any(g: Any, dim: int, index: Any) -> Any:
-    if type(g) is not Tensor:
-        return _gather_fwd(g, dim, index, None)
-    return _gather(g, dim, index, g._data.shape)
-
-
-def _sadd_fwd(x, dim, index, src, sshape):
-    out = x.copy()
-    np.add.at(out, _coords(index, dim), src[_region(index.shape)])
-    return out
-
-
-def _gather_back(g: Any, dim: int, index: Any, shape: tuple) -> Any:
-    if type(g) is not Tensor:
-        return _sadd_fwd(np.zeros(shape, g.dtype), dim, index, g, g.shape)
-    return _sadd(_make(np.zeros(shape, g._data.dtype)), dim, index, g, g._data.shape)
-
-
-def _src_grad(g: Any, dim: int, index: Any, sshape: tuple) -> Any:
-    """gather(g, dim, index), padded with zeros where src is larger than index."""
-    r = _gather_any(g, dim, index)
-    return r if tuple(r.shape) == sshape else _place(r, _region(r.shape), sshape, False)
-
-
-def _scatter_fwd(x, dim, index, src, sshape):
-    out = x.copy()
-    out[_coords(index, dim)] = src[_region(index.shape)] if sshape is not None else src
-    return out
-
-
-def _zero_at(g: Any, dim: int, index: Any) -> Any:
-    """g with zeros at the scattered positions (the gradient of what scatter overwrote)."""
-    if type(g) is not Tensor:
-        return _scatter_fwd(g, dim, index, 0, None)
-    return _scatterv(g, dim, index, 0, None)
-
-
-_gather = defop("gather", _gather_fwd, "GatherBackward0",
-                x=lambda g, out, x, dim, index, shape: _gather_back(g, dim, index, shape))
-_sadd = defop("scatter_add", _sadd_fwd, "ScatterAddBackward0",
-              x=lambda g, out, x, dim, index, src, sshape: g,
-              src=lambda g, out, x, dim, index, src, sshape: _src_grad(g, dim, index, sshape))
-_scatter = defop("scatter", _scatter_fwd, "ScatterBackward0",
-                 x=lambda g, out, x, dim, index, src, sshape: _zero_at(g, dim, index),
-                 src=lambda g, out, x, dim, index, src, sshape: _src_grad(g, dim, index, sshape))
-_scatterv = defop("scatter_value", _scatter_fwd, "ScatterBackward1",
-                  x=lambda g, out, x, dim, index, src, sshape: _zero_at(g, dim, index))
-
-
-def _check_gather_like(fname: str, input: Tensor, dim: int, index: Any, src: Any = None) -> int:
-    i = _check_index(index, fname, "int32/int64")
-    d = input._data
-    dim = _wrap_dim(dim, d.ndim)
-    if max(i.ndim, 1) != max(d.ndim, 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as "
-                           f"{'input' if fname == 'gather' else 'self'} tensor")
-    s = src._data if isinstance(src, Tensor) else None
-    if s is not None and max(s.ndim, 1) != max(i.ndim, 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
-    ish, dsh = i.shape or (1,), d.shape or (1,)
-    for k, (a, b) in enumerate(zip(ish, dsh)):
-        if k != dim and a > b:
-            if fname == "gather":
-                raise RuntimeError(f"Size does not match at dimension {k} expected index "
-                                   f"{list(i.shape)} to be no larger than self {list(d.shape)} "
-                                   f"apart from dimension {dim}")
-            extra = "" if s is None else f" and to be no larger size than src {list(s.shape)}"
-            raise RuntimeError(f"Expected index {list(i.shape)} to be no larger than self "
-                               f"{list(d.shape)} apart from dimension {dim}{extra}")
-    if s is not None and any(a > b for a, b in zip(ish, s.shape or (1,))):
-        raise RuntimeError(f"Expected index {list(i.shape)} to be no larger than self "
-                           f"{list(d.shape)} apart from dimension {dim} and to be no larger "
-                           f"size than src {list(s.shape)}")
-    bad = _in_range(i, dsh[dim])
-    if bad is not None:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
-                           f"{dsh[dim]}")
-    return dim
-
-
-def _lift(fn: Any, input: Tensor, index: Tensor, *rest: Any) -> Tensor:
-    """Run a gather-like op on 0-d tensors as 1-element ones (NumPy needs an axis)."""
-    out = fn(reshape(input, (1,)), 0, reshape(index, (1,)) if index._data.ndim == 0 else index,
-             *[reshape(r, (1,)) if isinstance(r, Tensor) and r._data.ndim == 0 else r
-               for r in rest])
-    return reshape(out, index._data.shape) if out._data.ndim != index._data.ndim else out
-
-
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
-           out: Any = None) -> Tensor:
-    """``out[i][j] = input[i][index[i][j]]`` for dim 1 (likewise for any dim). Repeated
-    indices add up in the gradient.
-
-    >>> tensor([[1., 2.], [3., 4.]]).gather(1, tensor([[1], [0]]))
-    tensor([[2.],
-            [3.]])
-    """
-    dim = _check_gather_like("gather", input, dim, index)
-    if input._data.ndim == 0 or index._data.ndim == 0:
-        return _lift(gather, input, index)
-    return _gather(input, dim, index, input._data.shape)
-
-
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
-            reduce: str | None = None) -> Tensor:
-    """A copy of `input` with ``src[i][j]`` (or `value`) written to ``[i][index[i][j]]`` for
-    dim 1. The gradient of `input` is zero where it was overwritten; that of `src` is the
-    output's gradient read back at `index` (write-once indices assumed, as in PyTorch)."""
-    if reduce is not None:
-        raise NotImplementedError("feathergrad: scatter(..., reduce=...) is not supported; use "
-                                  "scatter_add for reduce='add'.")
-    if src is None:
-        src = value
-    if isinstance(src, Tensor):
-        dim = _check_gather_like("scatter", input, dim, index, src)
-        if src._data.dtype != input._data.dtype:
-            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        if input._data.ndim == 0:
-            return _lift(scatter, input, index, src)
-        return _scatter(input, dim, index, src, src._data.shape)
-    if not isinstance(src, (int, float, bool, np.number)):
-        raise TypeError("scatter(): argument 'src' must be Tensor or a number, not "
-                        f"{type(src).__name__}")
-    dim = _check_gather_like("scatter", input, dim, index)
-    if input._data.ndim == 0:
-        return _lift(scatter, input, index, src)
-    return _scatterv(input, dim, index, np.asarray(src).astype(input._data.dtype), None)
-
-
-def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """A copy of `input` with `src` added at `index` along `dim` (repeated indices add up)."""
-    if not isinstance(src, Tensor):
-        raise TypeError("scatter_add(): argument 'src' (position 4) must be Tensor, not "
-                        f"{type(src).__name__}")
-    dim = _check_gather_like("scatter_add", input, dim, index, src)
-    if src._data.dtype != input._data.dtype:
-        raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
-    if input._data.ndim == 0:
-        return _lift(scatter_add, input, index, src)
-    return _sadd(input, dim, index, src, src._data.shape)
-
-
-def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,
-                   out: Any = None) -> Tensor:
-    """numpy.take_along_axis: gather with `indices` broadcast against `input` off `dim`."""
-    if dim is None:
-        return gather(reshape(input, (-1,)), 0, reshape(indices, (-1,)))
-    d, i = input._data, indices._data
-    if d.ndim != i.ndim:
-        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
-                           f"number of dimensions, but got {d.ndim} dimensions for input, and "
-                           f"{i.ndim} dimensions for indices")
-    dim = _wrap_dim(dim, d.ndim)
-    from .shape import broadcast_shapes
-    sh = list(broadcast_shapes(_along_shape(d.shape, dim, 1), _along_shape(i.shape, dim, 1)))
-    xi = tuple(_along_shape(tuple(sh), dim, d.shape[dim]))
-    ii = tuple(_along_shape(tuple(sh), dim, i.shape[dim]))
-    return gather(input if d.shape == xi else expand(input, xi), dim,
-                  indices if i.shape == ii else expand(indices, ii))
 
 
 # ---- masks and flat indices --------------------------------------------------------------------
@@ -525,7 +238,6 @@ def _check_mask(mask: Any, fname: str, shape: tuple) -> None:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{mask.dtype.name}")
-    from .shape import broadcast_shapes
     broadcast_shapes(mask._data.shape, shape)
 
 
@@ -557,7 +269,6 @@ _msel = defop("masked_select", _msel_fwd, "MaskedSelectBackward0",
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of `input` where `mask` is True, as a 1-D tensor (mask broadcasts)."""
     _check_mask(mask, "masked_select", input._data.shape)
-    from .shape import broadcast_shapes
     return _msel(input, mask, tuple(broadcast_shapes(input._data.shape, mask._data.shape)))
 
 
@@ -591,27 +302,6 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     return _take(input, index, input._data.shape, n)
 
 
-def _np_take(a, indices, axis=None, out=None, mode="raise"):
-    idx = indices if isinstance(indices, Tensor) else _make(np.asarray(indices, np.int64))
-    if axis is None:
-        return take(a, idx)
-    axis = _wrap_dim(axis, a.ndim)
-    n = a.shape[axis]
-    flat = _make(np.where(idx._data < 0, idx._data + n, idx._data).reshape(-1))
-    r = index_select(a, axis, flat)
-    return reshape(r, a.shape[:axis] + tuple(idx.shape) + a.shape[axis + 1:])
-
-
-Tensor.index_select = index_select
-Tensor.index_add = index_add
-Tensor.gather = gather
-Tensor.scatter = scatter
-Tensor.scatter_add = scatter_add
-Tensor.take_along_dim = take_along_dim
 Tensor.masked_fill = masked_fill
 Tensor.masked_select = masked_select
 Tensor.take = take
-HANDLED.update({
-    np.take: _np_take,
-    np.take_along_axis: lambda arr, indices, axis=-1: take_along_dim(arr, indices, axis),
-})

@@ -1,4 +1,5 @@
-"""Joining and splitting: cat, stack, split, chunk, unbind, repeat, tile.
+"""Joining, splitting and rearranging copies: cat, stack, split, chunk, unbind, repeat, tile,
+flip, roll.
 
 cat and stack take a list of tensors and split/chunk/unbind give several outputs, so each has
 one node of its own kind (as in PyTorch): `_ListNode` hands every input its slice of the
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._broadcast import normalize_dims
 from ..autograd import engine as _engine
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
@@ -45,6 +47,10 @@ __all__ = [
     "dsplit",
     "tile",
     "repeat_interleave",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
 ]
 
 
@@ -470,7 +476,7 @@ def tile(input: Tensor, dims: Any) -> Tensor:
 def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
                       output_size: int | None = None) -> Tensor:
     """Repeat each element `repeats` times along `dim` (flattened when dim is None)."""
-    from .index import index_select
+    from .scatter import index_select
     if dim is None:
         input = reshape(input, (-1,))
         dim = 0
@@ -492,6 +498,72 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     if (r < 0).any():
         raise RuntimeError("repeats can not be negative")
     return index_select(input, dim, _make(np.repeat(np.arange(n), r)))
+
+
+# ---- flip and roll -------------------------------------------------------------------
+_flip = defop("flip", lambda x, dims: np.flip(x, dims).copy(), "FlipBackward0",
+              x=lambda g, out, x, dims: np.flip(g, dims))
+
+
+def _dims_arg(dims: tuple) -> Any:
+    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        return dims[0]
+    return dims
+
+
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """Reverse the order of elements along `dims` (a copy, as in PyTorch).
+
+    >>> tensor([1., 2., 3.]).flip(0)
+    tensor([3., 2., 1.])
+    """
+    axes = normalize_dims(_dims_arg(dims), input._data.ndim) or ()
+    return _flip(input, axes)
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """Flip along dim 1 (left/right)."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return _flip(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """Flip along dim 0 (up/down)."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return _flip(input, (0,))
+
+
+def _neg(shifts: Any) -> Any:
+    return tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+
+
+_roll = defop("roll", lambda x, shifts, dims: np.roll(x, shifts, dims), "RollBackward0",
+              x=lambda g, out, x, shifts, dims: np.roll(g, _neg(shifts), dims))
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift elements cyclically by `shifts` along `dims` (over the flattened tensor when dims
+    is None). The gradient rolls back by -shifts.
+
+    >>> tensor([1., 2., 3.]).roll(1)
+    tensor([3., 1., 2.])
+    """
+    sh = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(int(s) for s in shifts)
+    if dims is None:
+        if len(sh) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
+        return _roll(input, sh[0], None)
+    dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if len(sh) != len(dd):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(dd)}")
+    nd = input._data.ndim
+    return _roll(input, sh, tuple(_wrap_dim(x, nd) for x in dd))
+
+
+def _np_flip(m, axis=None):
+    return _flip(m, tuple(range(m.ndim)) if axis is None else normalize_dims(axis, m.ndim) or ())
 
 
 def _np_concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
@@ -518,6 +590,10 @@ Tensor.hsplit, Tensor.vsplit, Tensor.dsplit = hsplit, vsplit, dsplit
 Tensor.repeat = repeat
 Tensor.tile = tile
 Tensor.repeat_interleave = repeat_interleave
+Tensor.flip = flip
+Tensor.fliplr = fliplr
+Tensor.flipud = flipud
+Tensor.roll = roll
 HANDLED.update({
     np.concatenate: _np_concatenate,
     np.stack: lambda arrays, axis=0, out=None, dtype=None, casting="same_kind":
@@ -531,6 +607,8 @@ HANDLED.update({
         list(tensor_split(ary, indices_or_sections, axis)),
     np.tile: lambda A, reps: tile(A, reps),
     np.repeat: lambda a, repeats, axis=None: repeat_interleave(a, repeats, axis),
+    np.flip: _np_flip, np.fliplr: fliplr, np.flipud: flipud,
+    np.roll: lambda a, shift, axis=None: roll(a, shift, axis),
 })
 if hasattr(np, "unstack"):   # NumPy >= 2.1
     HANDLED[np.unstack] = lambda x, *, axis=0: unbind(x, axis)

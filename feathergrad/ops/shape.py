@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from .._broadcast import normalize_dims
 from ..tensor import Size, Tensor, _wrap_dim
 from ._core import HANDLED, defop
 
@@ -34,10 +33,6 @@ __all__ = [
     "ravel",
     "narrow",
     "select",
-    "flip",
-    "fliplr",
-    "flipud",
-    "roll",
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
@@ -511,68 +506,6 @@ def _atleast(tensors: tuple, n: int) -> Any:
     return unsqueeze(t, 0)
 
 
-# ---- flip and roll: copies ------------------------------------------------------------
-_flip = defop("flip", lambda x, dims: np.flip(x, dims).copy(), "FlipBackward0",
-              x=lambda g, out, x, dims: np.flip(g, dims))
-
-
-def _dims_arg(dims: tuple) -> Any:
-    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
-        return dims[0]
-    return dims
-
-
-def flip(input: Tensor, *dims: Any) -> Tensor:
-    """Reverse the order of elements along `dims` (a copy, as in PyTorch).
-
-    >>> tensor([1., 2., 3.]).flip(0)
-    tensor([3., 2., 1.])
-    """
-    axes = normalize_dims(_dims_arg(dims), input._data.ndim) or ()
-    return _flip(input, axes)
-
-
-def fliplr(input: Tensor) -> Tensor:
-    """Flip along dim 1 (left/right)."""
-    if input._data.ndim < 2:
-        raise RuntimeError("Input must be >= 2-d.")
-    return _flip(input, (1,))
-
-
-def flipud(input: Tensor) -> Tensor:
-    """Flip along dim 0 (up/down)."""
-    if input._data.ndim < 1:
-        raise RuntimeError("Input must be >= 1-d.")
-    return _flip(input, (0,))
-
-
-def _neg(shifts: Any) -> Any:
-    return tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
-
-
-_roll = defop("roll", lambda x, shifts, dims: np.roll(x, shifts, dims), "RollBackward0",
-              x=lambda g, out, x, shifts, dims: np.roll(g, _neg(shifts), dims))
-
-
-def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
-    """Shift elements cyclically by `shifts` along `dims` (over the flattened tensor when dims
-    is None). The gradient rolls back by -shifts.
-
-    >>> tensor([1., 2., 3.]).roll(1)
-    tensor([3., 1., 2.])
-    """
-    sh = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(int(s) for s in shifts)
-    if dims is None:
-        if len(sh) != 1:
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
-        return _roll(input, sh[0], None)
-    dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
-    if len(sh) != len(dd):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(dd)}")
-    nd = input._data.ndim
-    return _roll(input, sh, tuple(_wrap_dim(x, nd) for x in dd))
-
-
 # ---- indices of nonzero elements (no gradient) -------------------------------------------
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """Indices of the nonzero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
@@ -618,10 +551,6 @@ def _np_expand_dims(a, axis):
     return a
 
 
-def _np_flip(m, axis=None):
-    return _flip(m, tuple(range(m.ndim)) if axis is None else normalize_dims(axis, m.ndim) or ())
-
-
 Tensor.reshape = reshape
 Tensor.view = view
 Tensor.transpose = transpose
@@ -644,10 +573,6 @@ Tensor.unflatten = unflatten
 Tensor.ravel = ravel
 Tensor.narrow = narrow
 Tensor.select = select
-Tensor.flip = flip
-Tensor.fliplr = fliplr
-Tensor.flipud = flipud
-Tensor.roll = roll
 Tensor.nonzero = nonzero
 Tensor.argwhere = argwhere
 HANDLED.update({
@@ -657,8 +582,6 @@ HANDLED.update({
     np.broadcast_arrays: lambda *args, subok=False: list(broadcast_tensors(*args)),
     np.squeeze: lambda a, axis=None: squeeze(a, axis),
     np.moveaxis: movedim, np.ravel: lambda a, order="C": ravel(a),
-    np.flip: _np_flip, np.fliplr: fliplr, np.flipud: flipud,
-    np.roll: lambda a, shift, axis=None: roll(a, shift, axis),
     np.atleast_1d: atleast_1d, np.atleast_2d: atleast_2d, np.atleast_3d: atleast_3d,
     np.nonzero: lambda a: nonzero(a, as_tuple=True), np.argwhere: argwhere,
 })
