@@ -72,6 +72,19 @@ class OpNode(Node):
             self._saved = _FREED   # tensors were saved (saved[2] holds their versions)
 
 
+def scale(g: Any, a: Any) -> Any:
+    """``g * a`` in a rule; when `g` is a broadcast 1 (the gradient of ``.sum()``) it returns a
+    view of `a` without a pass over memory. Views are never stolen by a leaf's ``.grad``."""
+    if type(g) is ndarray and g.size > 1024 and not any(g.strides) and g.flat[0] == 1:
+        if type(a) is ndarray and a.shape == g.shape and a.dtype == g.dtype:
+            v = a.view()
+            v.flags.writeable = False   # it is a forward value: nobody may write into it
+            return v
+        if type(a) is float or type(a) is int:
+            return np.broadcast_to(np.asarray(a, dtype=g.dtype), g.shape)
+    return g * a
+
+
 def _fit(r: Any, shape: tuple, npdt: np.dtype, create_graph: bool) -> Any:
     """Bring a gradient to its input's shape (undo broadcasting) and dtype (undo promotion)."""
     if r.shape != shape:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor
-from ._core import HANDLED, binary, defop, record_inplace_site, unary, unary_p
+from ._core import HANDLED, binary, defop, record_inplace_site, scale, unary, unary_p
 from .binary_ext import clamp_tensor, div_floor, div_trunc
 from .unary_ext import not_implemented_for
 
@@ -89,7 +89,7 @@ def _sign_fwd(x):
 
 
 # ---- unary elementwise -----------------------------------------------------------------
-exp = unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: g * out)
+exp = unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: scale(g, out))
 log = unary("log", np.log, "LogBackward0", rule=lambda g, out, x: g / x)
 sin = unary("sin", np.sin, "SinBackward0", rule=lambda g, out, x: g * np.cos(x))
 cos = unary("cos", np.cos, "CosBackward0", rule=lambda g, out, x: g * -np.sin(x))
@@ -121,7 +121,7 @@ _add = binary("add", np.add, "AddBackward0", a=lambda g, out, a, b: g, b=lambda 
 _sub = binary("sub", np.subtract, "SubBackward0",
              a=lambda g, out, a, b: g, b=lambda g, out, a, b: -g)
 mul = binary("mul", np.multiply, "MulBackward0",
-             a=lambda g, out, a, b: g * b, b=lambda g, out, a, b: g * a)
+             a=lambda g, out, a, b: scale(g, b), b=lambda g, out, a, b: scale(g, a))
 _div = binary("div", np.true_divide, "DivBackward0", kind="float",
               a=lambda g, out, a, b: g / b, b=lambda g, out, a, b: -g * ((a / b) / b))
 rsub_ = defop("rsub", lambda x, s: s - x, "RsubBackward1", x=lambda g, out, x, s: -g)
@@ -146,6 +146,15 @@ def _checked_sub(input: Any, other: Any) -> Tensor:
     return _sub(input, other)
 
 
+def _pow_rule(g, x, e):
+    # NOTE: d/dx x**e = e * x**(e-1); 0 for e == 0 (PyTorch's convention, also at x == 0)
+    if e == 0:
+        return g * 0
+    if e == 2:
+        return g * (2 * x)   # one pass less than 2 * x ** 1
+    return g * (e * x ** (e - 1))
+
+
 def _pow_base_grad(g, out, a, b):
     # NOTE: d/da a**b = b * a**(b-1); zero where b == 0 (PyTorch's convention, also at a == 0)
     return np.where(b == 0, 0.0, g * (b * a ** (b - 1)))
@@ -166,8 +175,7 @@ def _pow_fwd(a, b):
 
 
 pow_tt = binary("pow", _pow_fwd, "PowBackward1", a=_pow_base_grad, b=_pow_exp_grad)
-pow_ts = unary_p("pow_scalar", np.power, "PowBackward0",
-                lambda g, out, x, e: g * 0 if e == 0 else g * (e * x ** (e - 1)))
+pow_ts = unary_p("pow_scalar", np.power, "PowBackward0", lambda g, out, x, e: _pow_rule(g, x, e))
 pow_st = defop("pow_scalar_base", lambda b, x: np.power(b, x), "PowBackward2",
                x=lambda g, out, b, x: np.where((b == 0) & (x >= 0), 0.0, g * (out * np.log(b))))
 
