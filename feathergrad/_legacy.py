@@ -16,7 +16,7 @@ from . import _dtype
 from .autograd.grad_mode import _state
 from .tensor import Size, Tensor, _check_device, _init, device
 
-_device_of = device   # legacy_init's parameter `device` shadows the class
+_device_of = device   # legacy_init has a local named `device`
 
 __all__ = [
     "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor",
@@ -41,7 +41,7 @@ def _is_size_arg(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-def legacy_init(t: Tensor, args: tuple, device: Any, dt: _dtype.dtype | None) -> None:
+def legacy_init(t: Tensor, args: tuple, kwargs: dict, dt: _dtype.dtype | None) -> None:
     """Fill `t` as ``torch.Tensor(*args)`` (``dt`` None: the default dtype) or as a typed
     class ``FloatTensor(*args)`` (``dt`` its dtype) would.
 
@@ -50,6 +50,9 @@ def legacy_init(t: Tensor, args: tuple, device: Any, dt: _dtype.dtype | None) ->
     - a tensor: an alias of it (same storage; a typed class insists on its dtype);
     - anything else: data (nested sequences, ndarrays), copied into the dtype.
     """
+    device = kwargs.pop("device", None)
+    if kwargs:
+        _invalid(args, kwargs)
     if device is not None and not (type(device) is str and device == "cpu"):
         d = _device_of(device)
         if d.type != "cpu":
@@ -86,13 +89,19 @@ def legacy_init(t: Tensor, args: tuple, device: Any, dt: _dtype.dtype | None) ->
             raise TypeError(f"new(): data must be a sequence (got {type(a).__name__})")
         data = np.array(a if isinstance(a, np.ndarray) else _plain(a), dtype=npdt)
     else:
-        got = ", ".join(type(v).__name__ for v in args)
-        raise TypeError(
-            f"new() received an invalid combination of arguments - got ({got}), but expected "
-            "one of:\n * (*, torch.device device = None)\n * (torch.Storage storage)\n"
-            " * (Tensor other)\n * (tuple of ints size, *, torch.device device = None)\n"
-            " * (object data, *, torch.device device = None)\n")
+        _invalid(args, {})
     _init(t, data, None, False)
+
+
+def _invalid(args: tuple, kwargs: dict) -> None:
+    def name(v: Any) -> str:
+        return "torch.dtype" if isinstance(v, _dtype.dtype) else type(v).__name__
+    got = ", ".join([name(v) for v in args] + [f"{k}={name(v)}" for k, v in kwargs.items()])
+    raise TypeError(
+        f"new() received an invalid combination of arguments - got ({got}), but expected "
+        "one of:\n * (*, torch.device device = None)\n * (torch.Storage storage)\n"
+        " * (Tensor other)\n * (tuple of ints size, *, torch.device device = None)\n"
+        " * (object data, *, torch.device device = None)\n")
 
 
 def _plain(v: Any) -> Any:
@@ -111,13 +120,13 @@ class tensortype(type):
     is_cuda = False
     is_sparse = False
 
-    def __call__(cls, *args: Any, device: Any = None) -> Tensor:
+    def __call__(cls, *args: Any, **kwargs: Any) -> Tensor:
         if cls.is_cuda:
             raise TypeError(f"type {cls._qualname()} not available. Torch not compiled with CUDA "
                             "enabled.\nfeathergrad runs on the CPU only: use "
                             f"torch.{cls.__name__} (or a dtype) instead.")
         t = Tensor.__new__(Tensor)
-        legacy_init(t, args, device, cls.dtype)
+        legacy_init(t, args, kwargs, cls.dtype)
         return t
 
     def __instancecheck__(cls, obj: Any) -> bool:

@@ -198,10 +198,10 @@ class Tensor:
                  "__weakref__")
     __array_priority__ = 1000
 
-    def __init__(self, *args: Any, device: Any = None) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The legacy constructor torch.Tensor(data) / Tensor(2, 3) / Tensor(t): see _legacy.py
         from ._legacy import legacy_init
-        legacy_init(self, args, device, None)
+        legacy_init(self, args, kwargs, None)
 
     # ---- construction (hot path) ------------------------------------------------
     @staticmethod
@@ -436,6 +436,11 @@ class Tensor:
     def shape(self) -> Size:
         return _tuple_new(Size, self._data.shape)
 
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        raise AttributeError("attribute 'shape' of 'torch._C.TensorBase' objects is not "
+                             "writable\nfeathergrad: use x = x.reshape(...) instead.")
+
     def size(self, dim: int | None = None) -> Size | int:
         """The shape as a ``Size``, or the length of dimension `dim` (negative counts back)."""
         shape = self._data.shape
@@ -565,7 +570,8 @@ class Tensor:
     def __repr__(self) -> str:
         from ._printing import tensor_repr
         fn = self._grad_fn
-        return tensor_repr(self._data, self.dtype.name,
+        # nn.Parameter marks its extras with the prefix "Parameter containing:\n"
+        return getattr(self._x, "_repr_prefix", "") + tensor_repr(self._data, self.dtype.name,
                            default_dtype_name=_dtype._default[0].name,
                            grad_fn_name=type(fn).__name__ if fn is not None else None,
                            requires_grad=self._requires_grad)

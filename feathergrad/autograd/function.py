@@ -13,6 +13,7 @@ attempt to differentiate through it raise PyTorch's error.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import warnings
 from typing import Any
@@ -238,6 +239,8 @@ class Function(metaclass=FunctionMeta):
         custom_setup = setup is not None and not getattr(setup, "_is_default", False)
         with set_grad_enabled(False):
             if custom_setup:
+                # NOTE: binding first gives PyTorch's error when forward still takes ctx
+                _forward_signature(cls).bind(*args, **kwargs)
                 outputs = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, outputs)
             else:
@@ -305,6 +308,14 @@ class Function(metaclass=FunctionMeta):
 _check_functions = [False]
 
 
+def _forward_signature(cls: type) -> inspect.Signature:
+    sig = cls.__dict__.get("_fwd_signature")
+    if sig is None:
+        sig = inspect.signature(cls.forward)
+        cls._fwd_signature = sig
+    return sig
+
+
 def _mark_dirty_output(ctx: BackwardCFunction, o: Any, i: int, args: tuple) -> None:
     """Make the in-place modified input `o` the Function's output `i`: bump its version and
     rebase its history onto ctx (through CopySlices when `o` is a view), as PyTorch does."""
@@ -354,6 +365,9 @@ class _DelayedError(Node):
 
     def _num_outputs(self) -> int:
         return self._n
+
+    def name(self) -> str:
+        return "torch::autograd::Error"
 
     def apply(self, grads: Any, create_graph: bool) -> list:
         raise RuntimeError("trying to differentiate twice a function that was marked with "
