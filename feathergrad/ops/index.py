@@ -1,5 +1,6 @@
 """Indexing by tensors: advanced indexing (``x[idx]``, ``x[mask]``), masked_fill,
-masked_select, take (ops that index along one dim are in ``scatter.py``).
+masked_select, masked_scatter, take, put, index_put (ops that index along one dim are in
+``scatter.py``).
 
 The backward of a read at indices places the gradient into zeros at those indices, adding where
 an index repeats (``np.add.at``); the backward of that placement reads the same indices back.
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._broadcast import sum_to
 from ..tensor import Tensor
 from ._core import defop
 from .shape import broadcast_shapes, getitem
@@ -24,7 +26,10 @@ _make = Tensor._make
 __all__ = [
     "masked_fill",
     "masked_select",
+    "masked_scatter",
     "take",
+    "put",
+    "index_put",
 ]
 
 
@@ -214,7 +219,8 @@ def _in_range(i: ndarray, n: int, lo: int = 0) -> Any:
 
 def _cname(npdt: np.dtype) -> str:
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "bool": "Bool"}.get(str(npdt), str(npdt))
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(str(npdt), str(npdt))
 
 
 # ---- masks and flat indices --------------------------------------------------------------------
@@ -229,6 +235,11 @@ _mfill_t = defop("masked_fill_tensor", _mfill_fwd, "MaskedFillBackward1",
                  value=lambda g, out, x, mask, value: np.where(mask, g, 0).sum())
 
 
+_C_NAMES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+            "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
+            "float64": "double"}
+
+
 def _check_mask(mask: Any, fname: str, shape: tuple) -> None:
     if not isinstance(mask, Tensor):
         raise TypeError(f"{fname}(): argument 'mask' (position 2) must be Tensor, not "
@@ -236,8 +247,9 @@ def _check_mask(mask: Any, fname: str, shape: tuple) -> None:
     if mask._data.dtype.kind != "b":
         if fname == "masked_select":
             raise RuntimeError("masked_select: expected BoolTensor for mask")
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{mask.dtype.name}")
+        dt = str(mask._data.dtype)
+        name = _cname(mask._data.dtype) if fname == "masked_scatter" else _C_NAMES.get(dt, dt)
+        raise RuntimeError(f"{fname}_ only supports boolean masks, but got mask with dtype {name}")
     broadcast_shapes(mask._data.shape, shape)
 
 
@@ -302,6 +314,154 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     return _take(input, index, input._data.shape, n)
 
 
+# ---- writes: masked_scatter, put, index_put ----------------------------------------------------
+def _mscat_fwd(x, mask, src, shape, k, sshape):
+    out = np.array(np.broadcast_to(x, shape))
+    out[np.broadcast_to(mask, shape)] = src.reshape(-1)[:k]
+    return out
+
+
+def _mscat_src(g: Any, mask: Any, shape: tuple, k: int, sshape: tuple) -> Any:
+    # NOTE: source's first k elements (row-major) went to the masked positions; the rest unused
+    r = _read(g, (np.broadcast_to(_nd(mask), shape),), False)
+    n = int(np.prod(sshape))
+    return (r if k == n else _place(r, (slice(0, k),), (n,), False)).reshape(sshape)
+
+
+_mscat = defop("masked_scatter", _mscat_fwd, "MaskedScatterBackward0",
+               x=lambda g, out, x, mask, src, shape, k, sshape: np.where(mask, 0, g),
+               src=lambda g, out, x, mask, src, shape, k, sshape:
+               _mscat_src(g, mask, shape, k, sshape))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """A copy of `input` with the masked positions taken, in order, from ``source``'s first
+    elements (mask broadcasts)."""
+    _check_mask(mask, "masked_scatter", input._data.shape)
+    d, s = input._data, source._data
+    if d.dtype != s.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_cname(d.dtype)} and {_cname(s.dtype)}")
+    shape = tuple(broadcast_shapes(d.shape, mask._data.shape))
+    k = int(np.count_nonzero(np.broadcast_to(mask._data, shape)))
+    if k > s.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return _mscat(input, mask, source, shape, k, s.shape)
+
+
+def _put_flat_fwd(x, index, src, acc, sshape=None):
+    out = x.copy()
+    flat = out.reshape(-1)
+    if acc:
+        np.add.at(flat, index.reshape(-1), src.reshape(-1))
+    else:
+        flat[index.reshape(-1)] = src.reshape(-1)
+    return out
+
+
+def _zero_flat(g: Any, index: Any) -> Any:
+    if type(g) is not Tensor:
+        return _put_flat_fwd(g, index, np.zeros(1, g.dtype), False)
+    return _putop(g, index, _make(np.zeros(1, g._data.dtype)), False, (1,))
+
+
+def _take_any(g: Any, index: Any) -> Any:
+    if type(g) is not Tensor:
+        return np.take(g, index)
+    return _take(g, index, g._data.shape, g._data.size)
+
+
+_putop = defop("put", _put_flat_fwd, "PutBackward0",
+               x=lambda g, out, x, index, src, acc, sshape: g if acc else _zero_flat(g, index),
+               src=lambda g, out, x, index, src, acc, sshape: _take_any(g, index).reshape(sshape))
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of `input`, read as 1-D, with ``source`` written (or added, if `accumulate`) at
+    `index`."""
+    i = index._data
+    if i.dtype != np.int64:
+        raise RuntimeError("put_(): Expected a long tensor for index, but got "
+                           f"{_cname(i.dtype)}")
+    if source._data.size != i.size:
+        raise IndexError("put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source._data.size}, "
+                         f"index.numel() = {i.size}")
+    n = input._data.size
+    bad = _in_range(i, n, -n)
+    if bad is not None:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         "elements.")
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError("put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {input.dtype} and source.dtype = {source.dtype}")
+    return _putop(input, index, source, bool(accumulate), source._data.shape)
+
+
+def _iput_fwd(x, idx, v, acc, vshape):
+    out = x.copy()
+    if acc:
+        np.add.at(out, idx, v)
+    else:
+        out[idx] = v
+    return out
+
+
+def _zero_idx(g: Any, idx: tuple) -> Any:
+    if type(g) is not Tensor:
+        return _iput_fwd(g, idx, 0, False, ())
+    return _iput(g, idx, _make(np.zeros((), g._data.dtype)), False, ())
+
+
+_iput = defop("index_put_op", _iput_fwd, "IndexPutBackward0",
+              x=lambda g, out, x, idx, v, acc, vshape: g if acc else _zero_idx(g, idx),
+              v=lambda g, out, x, idx, v, acc, vshape: sum_to(_read(g, idx, acc), vshape))
+
+
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of `input` with ``values`` written (or added, if `accumulate`) at the advanced
+    index `indices` (a tuple of integer or boolean tensors): the functional ``x[indices] = v``."""
+    items = list(indices)
+    for k, t in enumerate(items):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got "
+                            f"{type(t).__name__}")
+    shape = input._data.shape
+    if sum(t._data.ndim if t._data.dtype.kind == "b" else 1 for t in items) > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    idx: list = []
+    dim = 0
+    for t in items:
+        a = _as_index(t)
+        if isinstance(a, int):
+            a = np.asarray(a)
+        if a.dtype.kind == "b":
+            idx.extend(np.nonzero(a) if a.ndim else (np.zeros(int(a), np.int64),))
+            dim += a.ndim
+            continue
+        n = shape[dim]
+        bad = _in_range(a, n, -n)
+        if bad is not None:
+            raise IndexError(f"index {bad} is out of bounds for dimension {len(idx)} with size "
+                             f"{n}")
+        idx.append(a)
+        dim += 1
+    idx_t = tuple(idx)
+    target = np.empty(shape, dtype=np.bool_)[idx_t].shape
+    v = values
+    if v._data.dtype != input._data.dtype:
+        v = v.to(input.dtype)
+    try:
+        np.broadcast_shapes(v._data.shape, target)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(v._data.shape)} cannot "
+                           f"be broadcast to indexing result of shape {list(target)}") from None
+    return _iput(input, idx_t, v, bool(accumulate), v._data.shape)
+
+
 Tensor.masked_fill = masked_fill
 Tensor.masked_select = masked_select
 Tensor.take = take
+Tensor.masked_scatter = masked_scatter
+Tensor.put = put
+Tensor.index_put = index_put

@@ -1,5 +1,5 @@
 """Joining, splitting and rearranging copies: cat, stack, split, chunk, unbind, repeat, tile,
-flip, roll.
+flip, roll, rot90.
 
 cat and stack take a list of tensors and split/chunk/unbind give several outputs, so each has
 one node of its own kind (as in PyTorch): `_ListNode` hands every input its slice of the
@@ -51,6 +51,7 @@ __all__ = [
     "fliplr",
     "flipud",
     "roll",
+    "rot90",
 ]
 
 
@@ -562,6 +563,31 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     return _roll(input, sh, tuple(_wrap_dim(x, nd) for x in dd))
 
 
+_rot90 = defop("rot90", lambda x, k, dims: np.rot90(x, k, dims).copy(), "Rot90Backward0",
+               x=lambda g, out, x, k, dims: np.rot90(g, -k, dims))
+
+
+def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees `k` times in the plane of `dims` (from the first towards the
+    second axis), a copy.
+
+    >>> tensor([[1., 2.], [3., 4.]]).rot90()
+    tensor([[2., 4.],
+            [1., 3.]])
+    """
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = _wrap_dim(dims[0], nd), _wrap_dim(dims[1], nd)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                           f"dim1 = {d1}")
+    return _rot90(input, int(k) % 4, (d0, d1))
+
+
 def _np_flip(m, axis=None):
     return _flip(m, tuple(range(m.ndim)) if axis is None else normalize_dims(axis, m.ndim) or ())
 
@@ -594,6 +620,7 @@ Tensor.flip = flip
 Tensor.fliplr = fliplr
 Tensor.flipud = flipud
 Tensor.roll = roll
+Tensor.rot90 = rot90
 HANDLED.update({
     np.concatenate: _np_concatenate,
     np.stack: lambda arrays, axis=0, out=None, dtype=None, casting="same_kind":
@@ -609,6 +636,7 @@ HANDLED.update({
     np.repeat: lambda a, repeats, axis=None: repeat_interleave(a, repeats, axis),
     np.flip: _np_flip, np.fliplr: fliplr, np.flipud: flipud,
     np.roll: lambda a, shift, axis=None: roll(a, shift, axis),
+    np.rot90: lambda m, k=1, axes=(0, 1): rot90(m, k, axes),
 })
 if hasattr(np, "unstack"):   # NumPy >= 2.1
     HANDLED[np.unstack] = lambda x, *, axis=0: unbind(x, axis)

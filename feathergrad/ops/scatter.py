@@ -1,5 +1,5 @@
-"""Indexing along one dimension: index_select, index_add, gather, scatter, scatter_add,
-take_along_dim.
+"""Indexing along one dimension: index_select, index_add, index_fill, index_copy, gather,
+scatter, scatter_add, take_along_dim, select_scatter, slice_scatter.
 
 Each read has a write as its adjoint (index_select <-> index_add, gather <-> scatter_add), and
 the pairs are ops of the table, so gradients of any order follow. Index tensors are passed to
@@ -27,6 +27,10 @@ __all__ = [
     "scatter",
     "scatter_add",
     "take_along_dim",
+    "index_fill",
+    "index_copy",
+    "select_scatter",
+    "slice_scatter",
 ]
 
 
@@ -310,6 +314,129 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,
                   indices if i.shape == ii else expand(indices, ii))
 
 
+# ---- index_fill, index_copy --------------------------------------------------------------------
+def _ifill_fwd(x, dim, index, value, uniq):
+    out = x.copy()
+    out[_along(dim, index.reshape(-1))] = value
+    return out
+
+
+def _zero_along(g: Any, dim: int, index: Any) -> Any:
+    """g with zeros at positions `index` along `dim` (the gradient of what was overwritten)."""
+    if type(g) is not Tensor:
+        return _ifill_fwd(g, dim, index, 0, None)
+    return _ifill(g, dim, index, 0, None)
+
+
+_ifill = defop("index_fill", _ifill_fwd, "IndexFillBackward0",
+               x=lambda g, out, x, dim, index, value, uniq: _zero_along(g, dim, index))
+# NOTE: a repeated index fills once, so the value's gradient reads each position once
+_ifill_t = defop("index_fill_tensor", _ifill_fwd, "IndexFillBackward1",
+                 x=lambda g, out, x, dim, index, value, uniq: _zero_along(g, dim, index),
+                 value=lambda g, out, x, dim, index, value, uniq: _isel_any(g, dim, uniq).sum())
+
+
+def _dim_index(input: Tensor, dim: int, index: Any, fname: str) -> tuple:
+    """(dim, index with negatives wrapped) after PyTorch's checks for a 1-D index."""
+    i = _check_index(index, fname, "int64")
+    if i.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    d = input._data
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim] if d.ndim else 1
+    bad = _in_range(i, n, -n)
+    if bad is not None:
+        pre = "" if fname == "index_fill" else f"{fname}_(): "
+        raise IndexError(f"{pre}index {bad} is out of bounds for dimension {dim} with size {n}")
+    if i.size and i.min() < 0:
+        index = _make(np.where(i < 0, i + n, i))
+    return dim, index
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of `input` with `value` at positions `index` along `dim`. The gradient of
+    `input` is zero there; a 0-d tensor `value` gets the gradient summed over those positions."""
+    dim, index = _dim_index(input, dim, index, "index_fill")
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value._data.ndim} dimension(s).")
+        uniq = np.unique(index._data.reshape(-1))
+        return _ifill_t(input, dim, index, value, uniq)
+    return _ifill(input, dim, index, np.asarray(value).astype(input._data.dtype), None)
+
+
+_icopy = defop("index_copy", lambda x, dim, index, src: _ifill_fwd(x, dim, index, src, None),
+               "IndexCopyBackward0",
+               x=lambda g, out, x, dim, index, src: _zero_along(g, dim, index),
+               src=lambda g, out, x, dim, index, src: _isel_any(g, dim, index))
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of `input` whose slices ``index[i]`` along `dim` are ``source``'s slices i."""
+    dim, index = _dim_index(input, dim, index, "index_copy")
+    d, s = input._data, source._data
+    ns = s.shape[dim] if s.ndim else 1
+    if index._data.size != ns:
+        raise IndexError(f"index_copy_(): Number of indices ({index._data.size}) should be equal "
+                         f"to source.size(dim) ({ns})")
+    if d.dtype != s.dtype:
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but "
+                           f"got (self) {_cname(d.dtype)} and (source) {_cname(s.dtype)}")
+    if s.ndim != d.ndim:
+        source = reshape(source, _along_shape(d.shape, dim, ns))
+    return _icopy(input, dim, index, source)
+
+
+# ---- select_scatter, slice_scatter ------------------------------------------------------------
+def _embed_fwd(x, src, idx):
+    out = x.copy()
+    out[idx] = src
+    return out
+
+
+def _zero_basic(g: Any, idx: tuple) -> Any:
+    if type(g) is not Tensor:
+        return _embed_fwd(g, 0, idx)
+    return _embed(g, _make(np.zeros(g._data[idx].shape, g._data.dtype)), idx)
+
+
+_embed = defop("slice_scatter", _embed_fwd, "SliceScatterBackward0",
+               x=lambda g, out, x, src, idx: _zero_basic(g, idx),
+               src=lambda g, out, x, src, idx: g[idx])
+_embed1 = defop("select_scatter", _embed_fwd, "SelectScatterBackward0",
+                x=lambda g, out, x, src, idx: _zero_basic(g, idx),
+                src=lambda g, out, x, src, idx: g[idx])
+
+
+def _embed_checked(op: Any, input: Tensor, src: Tensor, idx: tuple) -> Tensor:
+    want = input._data[idx].shape
+    if src._data.shape != want:
+        raise RuntimeError("expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {list(want)}")
+    return op(input, src, idx)
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of `input` with ``src`` written into ``input.select(dim, index)``."""
+    d = input._data
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(d.shape)} at dimension {dim}")
+    return _embed_checked(_embed1, input, src, _along(dim, int(index) % n))
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
+                  end: int | None = None, step: int = 1) -> Tensor:
+    """A copy of `input` with ``src`` written into the slice ``start:end:step`` along `dim`."""
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    dim = _wrap_dim(dim, input._data.ndim)
+    return _embed_checked(_embed, input, src, _along(dim, slice(start, end, step)))
+
+
 def _np_take(a, indices, axis=None, out=None, mode="raise"):
     idx = indices if isinstance(indices, Tensor) else _make(np.asarray(indices, np.int64))
     if axis is None:
@@ -327,6 +454,10 @@ Tensor.gather = gather
 Tensor.scatter = scatter
 Tensor.scatter_add = scatter_add
 Tensor.take_along_dim = take_along_dim
+Tensor.index_fill = index_fill
+Tensor.index_copy = index_copy
+Tensor.select_scatter = select_scatter
+Tensor.slice_scatter = slice_scatter
 HANDLED.update({
     np.take: _np_take,
     np.take_along_axis: lambda arr, indices, axis=-1: take_along_dim(arr, indices, axis),

@@ -32,6 +32,7 @@ __all__ = [
     "unflatten",
     "ravel",
     "narrow",
+    "narrow_copy",
     "select",
     "atleast_1d",
     "atleast_2d",
@@ -441,6 +442,11 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
 
 def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
     """The view ``input[..., start:start + length]`` along `dim` (start may be negative)."""
+    idx = _narrow_index(input, dim, start, length)
+    return _view_of(_slice(input, idx, input._data.shape), input)
+
+
+def _narrow_index(input: Tensor, dim: int, start: Any, length: int) -> tuple:
     d = input._data
     if d.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -456,8 +462,74 @@ def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
         start += n
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    idx = (slice(None),) * dim + (slice(start, start + length),)
-    return _view_of(_slice(input, idx, d.shape), input)
+    return (slice(None),) * dim + (slice(start, start + length),)
+
+
+_narrow_copy = defop("narrow_copy", lambda x, index, shape: x[index].copy(),
+                     "NarrowCopyBackward0", x=_sel_back)
+
+
+def narrow_copy(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    """Like narrow, but a copy."""
+    return _narrow_copy(input, _narrow_index(input, dim, start, length), input._data.shape)
+
+
+def _unfold_fwd(x, dim, size, step):
+    from numpy.lib.stride_tricks import sliding_window_view
+    w = sliding_window_view(x, size, axis=dim, writeable=x.flags.writeable)
+    return w[(slice(None),) * dim + (slice(None, None, step),)]
+
+
+def _unfold_back_fwd(g, dim, size, step, shape):
+    """The adjoint of unfold: add every window's gradient back where the window was read."""
+    z = np.zeros(shape, g.dtype)
+    m = g.shape[dim]
+    if m:
+        lead = (slice(None),) * dim
+        for k in range(size):
+            z[lead + (slice(k, k + step * (m - 1) + 1, step),)] += g[..., k]
+    return z
+
+
+def _unfold_back(g: Any, dim: int, size: int, step: int, shape: tuple) -> Any:
+    if type(g) is not Tensor:
+        return _unfold_back_fwd(g, dim, size, step, shape)
+    return _unfold_back_op(g, dim, size, step, shape)
+
+
+def _unfold_any(g: Any, dim: int, size: int, step: int) -> Any:
+    return _unfold_fwd(g, dim, size, step) if type(g) is not Tensor else _unfold(g, dim, size, step,
+                                                                             g._data.shape)
+
+
+_unfold = defop("unfold", lambda x, dim, size, step, shape: _unfold_fwd(x, dim, size, step),
+                "UnfoldBackward0",
+                x=lambda g, out, x, dim, size, step, shape: _unfold_back(g, dim, size, step, shape))
+_unfold_back_op = defop("unfold_backward", _unfold_back_fwd, "UnfoldBackwardBackward0",
+                        g=lambda gg, out, g, dim, size, step, shape: _unfold_any(gg, dim, size,
+                                                                                  step))
+
+
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """A view holding every window of length `size` along `dimension`, taken every `step`
+    elements; the windows are a new last dimension. Overlapping windows add up in the gradient.
+
+    >>> arange(5.).unfold(0, 2, 2)
+    tensor([[0., 1.],
+            [2., 3.]])
+    """
+    d = self._data
+    if d.ndim == 0:
+        return _view_of(unfold(reshape(self, (1,)), 0, size, step).reshape(1), self)
+    dim = _wrap_dim(dimension, d.ndim)
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > d.shape[dim]:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {d.shape[dim]} but "
+                           f"size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _view_of(_unfold(self, dim, int(size), int(step), d.shape), self)
 
 
 def select(input: Tensor, dim: int, index: Any) -> Tensor:
@@ -572,6 +644,8 @@ Tensor.flatten = flatten
 Tensor.unflatten = unflatten
 Tensor.ravel = ravel
 Tensor.narrow = narrow
+Tensor.narrow_copy = narrow_copy
+Tensor.unfold = unfold
 Tensor.select = select
 Tensor.nonzero = nonzero
 Tensor.argwhere = argwhere
