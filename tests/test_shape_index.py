@@ -36,6 +36,7 @@ VIEWS = {
     "unbind": lambda x: x.unbind(2)[3],
     "tensor_split": lambda x: x.tensor_split(2, dim=2)[1],
     "atleast_3d": lambda x: fg.atleast_3d(x[0]),
+    "unfold": lambda x: x.unfold(2, 2, 1),
 }
 
 
@@ -67,6 +68,12 @@ COPIES = {
     "scatter": lambda x: x.scatter(0, fg.zeros(1, 1, 1, dtype=fg.int64), 5.0),
     "contiguous": lambda x: x.transpose(0, 1).contiguous(),
     "reshape-copy": lambda x: x.transpose(0, 1).reshape(-1),
+    "narrow_copy": lambda x: x.narrow_copy(1, 0, 2),
+    "rot90": lambda x: x.rot90(),
+    "index_fill": lambda x: x.index_fill(0, fg.tensor([0]), 1.0),
+    "put": lambda x: x.put(fg.tensor([0]), fg.tensor([1.0], dtype=fg.float64)),
+    "index_put": lambda x: x.index_put((fg.tensor([0]),), fg.tensor(1.0, dtype=fg.float64)),
+    "slice_scatter": lambda x: fg.slice_scatter(x, x[:1] * 2, 0, 0, 1),
 }
 
 
@@ -146,6 +153,26 @@ ERRORS = {
     "take-int32": lambda m, x: x.take(m.tensor([0], dtype=m.int32)),
     "take_along_dim-ndim": lambda m, x: m.take_along_dim(x, m.zeros(3, dtype=m.int64), 1),
     "hsplit": lambda m, x: x.hsplit(3),
+    "rot90-dims": lambda m, x: x.rot90(1, (0, 1, 2)),
+    "rot90-1d": lambda m, x: x[0].rot90(),
+    "rot90-same": lambda m, x: x.rot90(1, (0, 0)),
+    "unfold-size": lambda m, x: x.unfold(1, 5, 1),
+    "unfold-step": lambda m, x: x.unfold(1, 2, 0),
+    "index_fill-value": lambda m, x: x.index_fill(1, m.tensor([0]), m.ones(2)),
+    "index_fill-range": lambda m, x: x.index_fill(1, m.tensor([5]), 1.0),
+    "index_fill-2d": lambda m, x: x.index_fill(1, m.tensor([[0]]), 1.0),
+    "index_copy-len": lambda m, x: x.index_copy(1, m.tensor([0]), m.ones(3, 2)),
+    "index_copy-range": lambda m, x: x.index_copy(1, m.tensor([5]), m.ones(3, 1)),
+    "index_copy-dtype": lambda m, x: x.index_copy(1, m.tensor([0]), m.ones(3, 1, dtype=m.float64)),
+    "slice_scatter-size": lambda m, x: m.slice_scatter(x, m.ones(3, 3), 1, 0, 2),
+    "masked_scatter-short": lambda m, x: x.masked_scatter(x > -10, m.ones(5)),
+    "masked_scatter-dtype": lambda m, x: x.masked_scatter(x > 0, m.ones(12, dtype=m.float64)),
+    "masked_scatter-float": lambda m, x: x.masked_scatter(m.ones(3, 4), x),
+    "put-range": lambda m, x: x.put(m.tensor([12]), m.ones(1)),
+    "put-len": lambda m, x: x.put(m.tensor([1, 2]), m.ones(3)),
+    "index_put-range": lambda m, x: x.index_put((m.tensor([5]),), m.ones(4)),
+    "index_put-shape": lambda m, x: x.index_put((m.tensor([0]),), m.ones(3)),
+    "index_put-none": lambda m, x: x.index_put((None, m.tensor([0, 1])), m.ones(3, 2)),
 }
 
 
