@@ -201,4 +201,13 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
 
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
-__all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]
+__all__ += ["gradcheck", "gradgradcheck", "GradcheckError", "check_function",
+            "set_check_functions"]
+
+
+def __getattr__(name: str) -> Any:
+    # the learner's checks (check.py) load on first use
+    if name in ("check_function", "set_check_functions", "FunctionCheck"):
+        from . import check
+        return getattr(check, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

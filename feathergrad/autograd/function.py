@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import re
 import warnings
 from typing import Any
@@ -300,12 +301,13 @@ class Function(metaclass=FunctionMeta):
         ctx._saved = tuple(saved)
         ctx.to_save = ()
         if _check_functions[0]:
-            from .gradcheck import _auto_check
+            from .check import _auto_check
             _auto_check(cls, args)
         return wrapped[0] if single else tuple(wrapped)
 
 
-_check_functions = [False]
+# set_check_functions(True) or FEATHERGRAD_CHECK_FUNCTIONS=1: check_function on first use
+_check_functions = [os.environ.get("FEATHERGRAD_CHECK_FUNCTIONS", "") not in ("", "0")]
 
 
 def _forward_signature(cls: type) -> inspect.Signature:

@@ -2,6 +2,12 @@
 
 Same signatures and defaults as PyTorch's (eps 1e-6, atol 1e-5, rtol 1e-3); the report names
 the input and the worst element. ``fast_mode`` checks vᵀJu for random u, v instead of all of J.
+
+Kinks: where the function is not differentiable (relu or abs at 0, ties of max), a central
+difference straddles the kink and disagrees with any one-sided convention. Before failing, an
+element is re-examined with one-sided differences at eps and eps/10: a jump that persists is a
+kink, and a backward value between the two one-sided derivatives is PyTorch's convention, not a
+mistake; it passes with a :class:`KinkWarning` that names the convention.
 """
 
 from __future__ import annotations
@@ -10,11 +16,16 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning"]
 
 
 class GradcheckError(RuntimeError):
     """Raised by gradcheck when analytical and numerical gradients disagree."""
+
+
+class KinkWarning(UserWarning):
+    """gradcheck met a point where the function is not differentiable and accepted the
+    convention backward uses there (relu'(0) = 0, ...) instead of failing."""
 
 
 def _tensors(x: Any) -> tuple:
@@ -84,6 +95,11 @@ def gradcheck(func: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1
               fast_mode: bool = False, masked: bool | None = None) -> bool:
     """Check gradients of `func` at `inputs` against finite differences (use float64 inputs).
 
+    At a point where `func` is not differentiable (relu or abs at 0, ties of max) backward's
+    value is accepted if it lies between the one-sided derivatives: gradcheck passes and emits a
+    :class:`KinkWarning` naming the convention. ``fast_mode`` falls back to the element-wise
+    check when v^T J u disagrees, to tell a kink from a mistake.
+
     >>> x = tensor([1., 2.], dtype=float64, requires_grad=True)
     >>> gradcheck(lambda x: (x ** 2).sum(), (x,))
     True
@@ -100,15 +116,96 @@ def gradcheck(func: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1
                           "point. This check will likely fail if all the inputs are not of "
                           "double precision floating point. ", UserWarning, stacklevel=2)
     if fast_mode:
-        return _fast(func, inputs, diff, eps, atol, rtol, raise_exception)
+        if _fast(func, inputs, diff, eps, atol, rtol, False):
+            return True
+        # NOTE: v^T J u cannot tell a kink from a bug: the element-wise check below can
     ana = _analytical_jacobian(func, inputs, diff)
     for i in diff:
         num = _numerical_jacobian(func, inputs, i, eps)
         for j, nj in enumerate(num):
             aj = ana[(i, j)]
-            if not np.allclose(aj, nj, rtol=rtol, atol=atol):
-                return _fail(raise_exception, i, j, nj, aj, atol, rtol)
+            if np.allclose(aj, nj, rtol=rtol, atol=atol):
+                continue
+            bad = [k for k in range(nj.shape[0])
+                   if not np.allclose(aj[k], nj[k], rtol=rtol, atol=atol)]
+            notes = {}
+            for k in bad:
+                sides = one_sided(func, inputs, i, k, eps)[j]
+                note = kink_note(aj[k], *sides, atol=atol, rtol=rtol)
+                if note is None:
+                    break
+                notes[k] = note
+            else:
+                import warnings
+                for k, note in notes.items():
+                    idx = np.unravel_index(k, inputs[i]._data.shape)
+                    warnings.warn(f"gradcheck: input {i} element {tuple(map(int, idx))}, output "
+                                  f"{j}: {note}", KinkWarning, stacklevel=2)
+                continue
+            nj = nj.copy()
+            nj[list(notes)] = aj[list(notes)]   # report the worst element that is no kink
+            return _fail(raise_exception, i, j, nj, aj, atol, rtol)
     return True
+
+
+def one_sided(func: Callable, inputs: tuple, i: int, k: int, eps: float) -> list[tuple]:
+    """Left and right differences of every output in element k of input i, at eps and eps/10:
+    one tuple (left, right, left_small, right_small) of flat float64 arrays per output."""
+    from ..autograd.grad_mode import no_grad
+    data = inputs[i]._data
+    idx = np.unravel_index(k, data.shape)
+    orig = data[idx].copy()
+
+    def at(h: float) -> list[np.ndarray]:
+        data[idx] = orig + h
+        return [o._data.astype(np.float64).ravel().copy() for o in _outputs(func, inputs)]
+
+    with no_grad():
+        try:
+            f0, fm, fp, fm2, fp2 = at(0.0), at(-eps), at(eps), at(-eps / 10), at(eps / 10)
+        finally:
+            data[idx] = orig
+    return [((a - b) / eps, (c - a) / eps, (a - b2) / (eps / 10), (c2 - a) / (eps / 10))
+            for a, b, c, b2, c2 in zip(f0, fm, fp, fm2, fp2)]
+
+
+def kink_note(ana: np.ndarray, left: np.ndarray, right: np.ndarray, left2: np.ndarray,
+              right2: np.ndarray, *, atol: float, rtol: float) -> str | None:
+    """If the one-sided derivatives show a kink and `ana` (backward's values for one input
+    element, one per output element) lies between them, the sentence naming the convention;
+    else None (a smooth point: a mismatch there is a real one)."""
+    ana = np.asarray(ana, dtype=np.float64)
+    tol = atol + rtol * np.maximum(np.abs(left), np.abs(right))
+    gap = np.abs(left - right)
+    if not np.any(gap > tol):
+        return None
+    if np.all(np.abs(left2 - right2) >= 0.5 * gap - tol):    # the jump stays: a kink right here
+        lo, hi = np.minimum(left, right) - tol, np.maximum(left, right) + tol
+        if not np.all((ana >= lo) & (ana <= hi)):
+            return None
+        m = int(np.argmax(gap))
+        a, lft, rgt = float(ana[m]), float(left[m]), float(right[m])
+        return (f"the function is not differentiable here (left derivative {lft:.6g}, right "
+                f"derivative {rgt:.6g}); backward uses {a:.6g} "
+                f"({_convention(a, lft, rgt, tol[m])}). That is a convention (PyTorch's), "
+                "not an error.")
+    central = (left2 + right2) / 2   # the kink is within eps, not at the point: look closer
+    if np.allclose(ana, central, rtol=rtol, atol=atol):
+        return ("a kink lies within eps of this point, so the central difference straddles it; "
+                "with eps/10 backward's value is confirmed.")
+    return None
+
+
+def _convention(a: float, left: float, right: float, tol: float) -> str:
+    if abs(a - left) <= tol and abs(a - right) > tol:
+        return "the left derivative"
+    if abs(a - right) <= tol:
+        return "the right derivative"
+    if abs(a - (left + right) / 2) <= tol:
+        return "the average of the two sides"
+    if abs(a) <= tol:
+        return "zero"
+    return "a value between the two sides (a subgradient)"
 
 
 def _fail(raise_exception: bool, i: int, j: int, num: np.ndarray, ana: np.ndarray,
@@ -195,7 +292,3 @@ def gradgradcheck(func: Callable, inputs: Any, grad_outputs: Sequence | None = N
 
     return gradcheck(first, tuple(inputs) + tuple(gos), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, fast_mode=fast_mode)
-
-
-def _auto_check(cls: Any, args: tuple) -> None:   # replaced by check_function (learner toolkit)
-    return None
