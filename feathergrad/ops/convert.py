@@ -77,7 +77,10 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     >>> tensor([1, 2]).to("cpu", torch.float64)
     tensor([1., 2.], dtype=torch.float64)
     """
-    dtype, dev, copy = _to_args(args, kwargs) if args or kwargs else (None, None, False)
+    if len(args) == 1 and not kwargs and type(args[0]) is _dtype.dtype:
+        dtype, dev, copy = args[0], None, False   # x.to(torch.float64), x.double(): no parsing
+    else:
+        dtype, dev, copy = _to_args(args, kwargs) if args or kwargs else (None, None, False)
     if dev is not None:
         _check_device(dev)
     src = self._data.dtype
