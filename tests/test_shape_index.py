@@ -319,3 +319,25 @@ def test_numpy_functions_dispatch_to_ops():
     for y, expected, node in cases:
         np.testing.assert_allclose(y.detach().numpy(), expected)
         assert y.grad_fn.name() == node
+
+
+@pytest.mark.parametrize("case", ["rows", "dim1", "pairs", "negative", "float32"])
+def test_add_at_bincount_path_matches_numpy(case):
+    # NOTE: large updates take the bincount path, small ones np.add.at: both must agree
+    from feathergrad.ops.index import add_at
+    rng = np.random.default_rng(3)
+    shape, idx, vshape, dt = {
+        "rows": ((50, 40, 3), (rng.integers(0, 50, 700),), (700, 40, 3), np.float64),
+        "dim1": ((5, 40, 30), (slice(None), rng.integers(0, 40, (20, 6))), (5, 20, 6, 30),
+                 np.float64),
+        "pairs": ((50, 40), (rng.integers(0, 50, 6000), rng.integers(0, 40, 6000)), (6000,),
+                  np.float64),
+        "negative": ((50, 40), (rng.integers(-50, 50, 5000),), (1, 40), np.float64),
+        "float32": ((50, 40), (slice(None), rng.integers(0, 40, 500)), (50, 500), np.float32),
+    }[case]
+    v = rng.standard_normal(vshape).astype(dt)
+    expected = np.zeros(shape, dt)
+    np.add.at(expected, idx, v)
+    got = add_at(np.zeros(shape, dt), idx, v)
+    assert got.dtype == dt
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)

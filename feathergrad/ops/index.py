@@ -37,11 +37,41 @@ def _nd(a: Any) -> Any:
     return a._data if type(a) is Tensor else a
 
 
+# ---- accumulating writes ---------------------------------------------------------------------
+def add_at(z: ndarray, idx: tuple, v: Any) -> ndarray:
+    """``z[idx] += v`` where repeated indices accumulate (``np.add.at``), in place.
+
+    Large real-float updates through integer arrays (after leading full slices) go through
+    ``np.bincount`` on flat positions instead: about 2x faster than ``np.add.at`` on NumPy 2,
+    and far more on NumPy < 1.25, whose ``add.at`` has no fast path.
+    """
+    d = 0
+    while d < len(idx) and type(idx[d]) is slice and idx[d] == slice(None):
+        d += 1
+    arrays = idx[d:]
+    if (z.dtype.kind != "f" or not arrays or np.size(v) < 4096
+            or not all(type(a) is ndarray and a.dtype.kind in "iu" for a in arrays)):
+        np.add.at(z, idx, v)
+        return z
+    out, k = z, len(arrays)
+    bshape = np.broadcast_shapes(*(a.shape for a in arrays))
+    if d:   # NOTE: x[:, i, j] puts the indexed dims at position d: move them to the front
+        v = np.broadcast_to(v, z.shape[:d] + bshape + z.shape[d + k:])
+        v = np.moveaxis(v, list(range(d, d + len(bshape))), list(range(len(bshape))))
+        z = np.moveaxis(z, list(range(d, d + k)), list(range(k)))
+    lin = np.ravel_multi_index(np.broadcast_arrays(*arrays), z.shape[:k], mode="wrap")
+    t = int(np.prod(z.shape[k:], dtype=np.int64))
+    flat = (lin.reshape(-1, 1) * t + np.arange(t)).reshape(-1) if t != 1 else lin.reshape(-1)
+    w = np.broadcast_to(v, bshape + z.shape[k:]).reshape(-1)
+    z += np.bincount(flat, weights=w, minlength=z.size).reshape(z.shape)
+    return out
+
+
 # ---- reading at indices and placing into zeros: a pair of mutually adjoint ops ---------------
 def _put_fwd(g, idx, shape, acc):
     z = np.zeros(shape, g.dtype)
     if acc:
-        np.add.at(z, idx, g)   # NOTE: repeated indices accumulate
+        add_at(z, idx, g)   # NOTE: repeated indices accumulate
     else:
         z[idx] = g
     return z
@@ -353,7 +383,7 @@ def _put_flat_fwd(x, index, src, acc, sshape=None):
     out = x.copy()
     flat = out.reshape(-1)
     if acc:
-        np.add.at(flat, index.reshape(-1), src.reshape(-1))
+        add_at(flat, (index.reshape(-1),), src.reshape(-1))
     else:
         flat[index.reshape(-1)] = src.reshape(-1)
     return out
@@ -401,7 +431,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 def _iput_fwd(x, idx, v, acc, vshape):
     out = x.copy()
     if acc:
-        np.add.at(out, idx, v)
+        add_at(out, idx, v)
     else:
         out[idx] = v
     return out

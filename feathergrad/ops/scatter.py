@@ -14,7 +14,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from ._core import HANDLED, defop
-from .index import _cname, _in_range, _place, take
+from .index import _cname, _in_range, _place, add_at, take
 from .shape import broadcast_shapes, expand, reshape
 
 ndarray = np.ndarray
@@ -61,7 +61,7 @@ def _isel_any(g: Any, dim: int, index: Any) -> Any:
 
 def _iadd_fwd(x, dim, index, src, alpha):
     out = x.copy()
-    np.add.at(out, _along(dim, index.reshape(-1)), src if alpha == 1 else src * alpha)
+    add_at(out, _along(dim, index.reshape(-1)), src if alpha == 1 else src * alpha)
     return out
 
 
@@ -162,7 +162,7 @@ def _gather_any(g: Any, dim: int, index: Any) -> Any:
 
 def _sadd_fwd(x, dim, index, src, sshape):
     out = x.copy()
-    np.add.at(out, _coords(index, dim), src[_region(index.shape)])
+    add_at(out, _coords(index, dim), src[_region(index.shape)])
     return out
 
 
