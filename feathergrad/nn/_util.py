@@ -68,13 +68,15 @@ def scale_g(g: Any, red: str, n: int) -> Any:
 def sigmoid_any(x: Any) -> Any:
     if type(x) is Tensor:
         return _sigmoid_op(x)
-    e = np.exp(-np.abs(x))
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 def softplus_np(x: ndarray) -> ndarray:
     """log(1 + exp(x)) without overflow."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+    with np.errstate(under="ignore"):
+        return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def check_shapes_warn(input: Tensor, target: Tensor) -> None:

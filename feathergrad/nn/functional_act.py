@@ -418,6 +418,18 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     return _log_softmax(input, dim)
 
 
+def _softmax_method(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax_method(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return log_softmax(self, dim, dtype=dtype)
+
+
+Tensor.softmax = _softmax_method
+Tensor.log_softmax = _log_softmax_method
+
+
 # ---- dropout -------------------------------------------------------------------------------
 def _check_p(p: float) -> None:
     if p < 0.0 or p > 1.0:

@@ -82,13 +82,14 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         raise RuntimeError(f"bilinear(): weight of shape {list(w.shape)} does not fit inputs of "
                            f"sizes {a.shape[-1]} and {b.shape[-1]}")
     lead = a.shape[:-1]
-    x1 = input1.reshape(-1, a.shape[-1])
-    x2 = input2.reshape(-1, b.shape[-1])
+    flat = len(lead) != 1
+    x1 = input1.reshape(-1, a.shape[-1]) if flat else input1
+    x2 = input2.reshape(-1, b.shape[-1]) if flat else input2
     ax2 = matmul(weight, x2.t())                      # (out, in1, N)
     y = (ax2 * x1.t().unsqueeze(0)).sum(1).t()        # (N, out)
     if bias is not None:
         y = y + bias
-    return y.reshape(lead + (w.shape[0],))
+    return y.reshape(lead + (w.shape[0],)) if flat else y
 
 
 # ---- embedding --------------------------------------------------------------------------------

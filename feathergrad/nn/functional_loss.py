@@ -165,8 +165,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 # ---- binary cross-entropy --------------------------------------------------------------------
 def _bce_fwd(x, t, w, red, n):
     # NOTE: logs are clamped at -100 (PyTorch), so x == 0 or 1 gives a finite loss
-    lx = np.maximum(np.log(x), -100)
-    l1x = np.maximum(np.log1p(-x), -100)
+    with np.errstate(divide="ignore"):
+        lx = np.maximum(np.log(x), -100)
+        l1x = np.maximum(np.log1p(-x), -100)
     l = -((t * (lx - l1x) + l1x) if w is None else w * (t * (lx - l1x) + l1x))
     return reduce_fwd(l, red)
 
@@ -203,6 +204,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                            "use binary_cross_entropy_with_logits, which is also more stable.")
     w = None
     if weight is not None:
+        if isinstance(weight, Tensor) and weight.requires_grad:
+            raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with "
+                               "respect to argument 'weight'. This input cannot have "
+                               "requires_grad True.")
         w = np.broadcast_to(_arr(weight), x.shape).astype(x.dtype, copy=False)
     return _bce(input, target, w, reduction, x.size)
 
@@ -344,9 +349,10 @@ _ce2d = defop("cross_entropy2d", _ce_fwd, "NllLoss2DBackward0", x=_ce_rule)
 
 def _check_target(input: Tensor, target: Tensor, weight: Any, name: str) -> tuple:
     x, t = input._data, target._data
-    if t.dtype.kind not in "iu":
-        kind = {"f": "Float" if t.dtype.itemsize == 4 else "Double", "b": "Bool"}.get(
-            t.dtype.kind, str(t.dtype))
+    if t.dtype not in (np.int64, np.uint8):
+        kind = {"float32": "Float", "float64": "Double", "bool": "Bool", "int32": "Int",
+                "int16": "Short", "int8": "Char", "float16": "Half"}.get(t.dtype.name,
+                                                                         t.dtype.name)
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {kind}\n"
                            "feathergrad: class-index targets are integers, e.g. "
                            "torch.tensor([0, 2, 1]) (int64)")
@@ -369,6 +375,9 @@ def _check_target(input: Tensor, target: Tensor, weight: Any, name: str) -> tupl
                                f"{list(t.shape)}")
     c = x.shape[0 if x.ndim == 1 else 1]
     w = None
+    if isinstance(weight, Tensor) and weight.requires_grad:
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect "
+                           "to argument 'weight'. This input cannot have requires_grad True.")
     if weight is not None:
         w = np.asarray(_arr(weight), dtype=x.dtype)
         if w.shape != (c,):
