@@ -42,7 +42,10 @@ __version__ = "0.1.0"
 # Subpackages and attributes loaded on first access: name -> module (relative to this package)
 _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "testing", "cuda", "backends", "func", "viz",
                  "accelerator", "special", "mps"}
-_LAZY_ATTRS: dict[str, tuple[str, str]] = {}   # name -> (module, attribute)
+_LAZY_ATTRS: dict[str, tuple[str, str]] = {   # name -> (module, attribute)
+    "save": ("serialization", "save"), "load": ("serialization", "load"),
+    "softmax": ("nn.functional", "softmax"), "log_softmax": ("nn.functional", "log_softmax"),
+}
 
 
 def __getattr__(name: str) -> _Any:
