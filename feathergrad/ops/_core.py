@@ -42,6 +42,7 @@ class OpNode(Node):
     __slots__ = ("_bc",)
     _rules: tuple = ()
     _argpos: tuple = ()
+    _scalar_ok = False   # rules may receive 0-d values as NumPy scalars (elementwise rules)
 
     def apply(self, g: Any, create_graph: bool) -> tuple:
         saved = self._saved
@@ -235,8 +236,16 @@ class UnaryNode(OpNode):
         if create_graph:
             if out is not None:
                 out = _make(out, self)
-        elif x is not None:
-            x = x._data
+        else:
+            if x is not None:
+                x = x._data
+            if self._scalar_ok and type(g) is ndarray and not g.ndim:
+                # NOTE: 0-d values go through the rule as NumPy scalars: ~5x cheaper arithmetic
+                g = g[()]
+                if x is not None:
+                    x = x[()]
+                if out is not None:
+                    out = out[()]
         r = self._rule(g, out, x)
         bc = self._bc
         if bc is not None:
@@ -250,16 +259,18 @@ class UnaryNode(OpNode):
 
 
 def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
-          rule: Callable | None = None) -> Callable:
+          rule: Callable | None = None, scalar_ok: bool | None = None) -> Callable:
     """An op of one tensor:
     ``unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: g * out)``."""
     cls = None
     if rule is not None:
         cls = _new_node_class(node, ("x",), {"x": rule}, name, base=UnaryNode)
         cls._rule = staticmethod(rule)
+        cls._scalar_ok = scalar_ok if scalar_ok is not None else isinstance(fwd, np.ufunc)
     save_x = cls._save[0] if cls else False
     save_out = cls._save_out if cls else False
     seq = _seq
+    ufunc = isinstance(fwd, np.ufunc)
 
     def op(input: Any) -> Tensor:
         if type(input) is not Tensor:
@@ -267,7 +278,7 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
         d = input._data
         if float_op and d.dtype.kind not in "fc":
             d = d.astype(_default[0].np)
-        out = fwd(d)
+        out = fwd(d[()]) if ufunc and not d.ndim else fwd(d)
         if type(out) is not ndarray:
             out = np.asarray(out)
         if input._requires_grad and _state.enabled:
@@ -324,8 +335,15 @@ class ParamNode(OpNode):
         if create_graph:
             if out is not None:
                 out = _make(out, self)
-        elif x is not None:
-            x = x._data
+        else:
+            if x is not None:
+                x = x._data
+            if self._scalar_ok and type(g) is ndarray and not g.ndim:
+                g = g[()]
+                if x is not None:
+                    x = x[()]
+                if out is not None:
+                    out = out[()]
         r = self._rule(g, out, x, p)
         bc = self._bc
         if bc is not None:
@@ -338,11 +356,13 @@ class ParamNode(OpNode):
             self._saved = _FREED
 
 
-def unary_p(name: str, fwd: Callable, node: str, rule: Callable) -> Callable:
+def unary_p(name: str, fwd: Callable, node: str, rule: Callable,
+            scalar_ok: bool | None = None) -> Callable:
     """An op of one tensor and a constant: ``op(x, p)``, ``fwd(x, p)``, ``rule(g, out, x, p)``.
     The constant is passed to the rule as given (any Python value)."""
     cls = _new_node_class(node, ("x", "p"), {"x": rule}, name, base=ParamNode)
     cls._rule = staticmethod(rule)
+    cls._scalar_ok = scalar_ok if scalar_ok is not None else isinstance(fwd, np.ufunc)
     save_x, _ = cls._save
     save_out = cls._save_out
     seq = _seq
@@ -402,6 +422,14 @@ class BinaryNode(OpNode):
                 a = a._data
             if type(b) is Tensor:
                 b = b._data
+            if self._scalar_ok and type(g) is ndarray and not g.ndim:
+                g = g[()]
+                if type(a) is ndarray and not a.ndim:
+                    a = a[()]
+                if type(b) is ndarray and not b.ndim:
+                    b = b[()]
+                if out is not None and not out.ndim:
+                    out = out[()]
         nf = self.next_functions
         ra, rb = self._rules
         res = [None if nf[0][0] is None else ra(g, out, a, b),
@@ -424,7 +452,7 @@ _NOEDGE = (None, 0)
 
 
 def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable | None,
-           kind: str = "arith") -> Callable:
+           kind: str = "arith", scalar_ok: bool | None = None) -> Callable:
     """An op of two operands (tensors or Python numbers) with PyTorch's type promotion.
 
     kind: "arith" keeps the promoted dtype, "float" makes integer results floating (true
@@ -433,6 +461,7 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
     cls = None
     if a is not None:
         cls = _new_node_class(node, ("a", "b"), {"a": a, "b": b}, name, base=BinaryNode)
+        cls._scalar_ok = scalar_ok if scalar_ok is not None else isinstance(fwd, np.ufunc)
     differentiable = cls is not None
     if differentiable:
         # NOTE: save an operand only if a rule that will run reads it (x * 2 saves nothing
@@ -484,6 +513,11 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             # both operands to the default float, so NumPy does not widen int32 + float32
             ad = np.asarray(ad, dtype=_default[0].np)
             bd = np.asarray(bd, dtype=ad.dtype)
+        # NOTE: a Python int wraps into a narrow integer dtype, as in PyTorch (NumPy 2 raises)
+        if type(bd) is int and ad.dtype.itemsize < 8 and ad.dtype.kind in "iu":
+            bd = np.array(bd).astype(ad.dtype)
+        elif type(ad) is int and bd.dtype.itemsize < 8 and bd.dtype.kind in "iu":
+            ad = np.array(ad).astype(bd.dtype)
         try:
             out = fwd(ad, bd)
         except ValueError:

@@ -10,8 +10,8 @@ import numpy as np
 from .. import _dtype
 from ..tensor import Tensor
 from ._core import HANDLED, binary, defop, record_inplace_site, scale, unary, unary_p
-from .binary_ext import clamp_tensor, div_floor, div_trunc
-from .unary_ext import not_implemented_for
+from .binary_ext import check_fits, clamp_tensor, div_floor, div_trunc
+from .unary_ext import not_implemented_for, sign_fwd
 
 _make = Tensor._make
 ndarray = np.ndarray
@@ -84,10 +84,6 @@ def _abs_fwd(x):
     return np.abs(x)
 
 
-def _sign_fwd(x):
-    return x.copy() if x.dtype.kind == "b" else np.sign(x)
-
-
 # ---- unary elementwise -----------------------------------------------------------------
 exp = unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: scale(g, out))
 log = unary("log", np.log, "LogBackward0", rule=lambda g, out, x: g / x)
@@ -98,11 +94,11 @@ tanh = unary("tanh", np.tanh, "TanhBackward0", rule=lambda g, out, x: g * (1 - o
 sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", rule=lambda g, out, x: g / (2 * out))
 neg = unary("neg", _neg_fwd, "NegBackward0", float_op=False, rule=lambda g, out, x: -g)
 # NOTE: relu'(0) = 0 and abs'(0) = 0, as in PyTorch
-relu = unary("relu", _relu, "ReluBackward0", float_op=False,
+relu = unary("relu", _relu, "ReluBackward0", float_op=False, scalar_ok=True,
              rule=lambda g, out, x: np.where(out > 0, g, 0))
 abs = unary("abs", _abs_fwd, "AbsBackward0", float_op=False,  # noqa: A001
             rule=lambda g, out, x: g * np.sign(x))
-sign = unary("sign", _sign_fwd, "SignBackward0", float_op=False, rule=lambda g, out, x: g * 0)
+sign = unary("sign", sign_fwd, "SignBackward0", float_op=False, rule=lambda g, out, x: g * 0)
 reciprocal = unary("reciprocal", np.reciprocal, "ReciprocalBackward0",
                    rule=lambda g, out, x: -g * (out * out))
 
@@ -113,7 +109,7 @@ def _sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
+sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0", scalar_ok=True,
                 rule=lambda g, out, x: g * ((1 - out) * out))
 
 # ---- binary arithmetic -------------------------------------------------------------------
@@ -195,6 +191,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001
         k = input._data.dtype.kind
         if k in "iub" and type(e) is int and e < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        check_fits(input._data.dtype, e)
         if k in "iub" and type(e) is float:
             input = input.to(_default_float())
         elif k == "b" and type(e) is bool:
@@ -206,7 +203,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001
             raise _pow_bool_error()
         if x._data.dtype.kind in "iub" and type(input) is float:
             x = x.to(_default_float())
-        base = np.asarray(input, dtype=x._data.dtype) if x._data.dtype.kind in "fc" else input
+        base = np.asarray(input).astype(x._data.dtype) if x._data.dtype.kind != "b" else input
         return pow_st(base, x)
     if _is_bool(input) and _is_bool(exponent):
         raise _pow_bool_error()
@@ -288,6 +285,7 @@ def rsub(input: Tensor, other: Any, alpha: Any = 1) -> Tensor:
             rd = _dtype.result_np(input, other)
             if rd != input._data.dtype:
                 input = input.to(_dtype.from_np(rd))
+            other = np.asarray(other).astype(rd)       # ints wrap, as in PyTorch
         return rsub_(_alpha(input, alpha, other), other)
     return _sub(other, _alpha(input, alpha, other))
 
@@ -407,12 +405,12 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
             if input._data.dtype != rd:
                 input = input.to(_dtype.from_np(rd))
         else:
-            input = np.asarray(input, dtype=rd)
+            input = np.asarray(input).astype(rd)     # astype: ints wrap, as in PyTorch
         if tb:
             if other._data.dtype != rd:
                 other = other.to(_dtype.from_np(rd))
         else:
-            other = np.asarray(other, dtype=rd)
+            other = np.asarray(other).astype(rd)
     return _where(c, input, other)
 
 
@@ -455,6 +453,13 @@ def bitwise_not(input: Tensor) -> Tensor:
     if d.dtype.kind not in "biu":
         raise not_implemented_for("bitwise_not_cpu", d.dtype)
     return _make(np.invert(d))
+
+
+def _invert(self: Tensor) -> Tensor:
+    if self._data.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return _make(np.invert(self._data))
 
 
 # ---- Tensor methods and operators ---------------------------------------------------------
@@ -503,7 +508,8 @@ Tensor.__hash__ = lambda self: id(self)
 Tensor.__and__ = Tensor.__rand__ = Tensor.bitwise_and = bitwise_and
 Tensor.__or__ = Tensor.__ror__ = Tensor.bitwise_or = bitwise_or
 Tensor.__xor__ = Tensor.__rxor__ = Tensor.bitwise_xor = bitwise_xor
-Tensor.__invert__ = Tensor.bitwise_not = bitwise_not
+Tensor.__invert__ = _invert
+Tensor.bitwise_not = bitwise_not
 Tensor.logical_and, Tensor.logical_or, Tensor.logical_xor = logical_and, logical_or, logical_xor
 Tensor.logical_not = logical_not
 Tensor.clamp = Tensor.clip = clamp
