@@ -153,6 +153,13 @@ def machine() -> dict:
         info["load_avg_1min"] = round(os.getloadavg()[0], 2)   # others' work skews every number
     except OSError:
         pass
+    try:   # which feathergrad was measured
+        r = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                           capture_output=True, text=True, timeout=10)
+        if r.returncode == 0:
+            info["commit"] = r.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
     t = torch()
     info["torch"] = f"{t.__version__}, {t.get_num_threads()} threads" if t else "not installed"
     return info

@@ -184,11 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda s: print(s, file=sys.stderr, flush=True)
     log("machine: " + "; ".join(f"{k}: {v}" for k, v in info.items()))
     from bench.workloads import mlp
+    load, cores = info.get("load_avg_1min", 0.0), info["cores"] or 1
+    if load > cores / 2 and info["blas_threads"] > 1:
+        log(f"WARNING: machine busy (load average {load} on {cores} cores): spinning BLAS threads "
+            "make multi-threaded numbers erratic; consider --threads 1 or an idle machine")
     log(f"mlp variant (what feathergrad offers, run by both): {mlp.variant()}")
     t0 = time.perf_counter()
     rows = [measure(c, log) for c in cases]
     print(table(rows))
     print(f"\n{'quick' if a.quick else 'full'} run, {time.perf_counter() - t0:.0f} s; "
+          f"feathergrad {info.get('commit', '?')}; "
           f"{info['cpu']}, {info['cores']} cores; NumPy {info['numpy']} ({info['blas']}, "
           f"{info.get('blas_core', '?')} kernel, {info['blas_threads']} threads); "
           f"PyTorch {info['torch']}; Python {info['python']}; load average "

@@ -39,5 +39,5 @@ def measure(case: Case) -> dict[str, Stats | None]:
 
 
 def cases(quick: bool) -> list[Case]:
-    return [Case("import", lambda c, s: None, size=5 if quick else 20, unit="s",
+    return [Case("import", lambda c, s: None, size=5 if quick else 10, unit="s",
                  measure=measure)]
