@@ -32,13 +32,14 @@ _THRESH = 0.46875
 
 def _erf_small(x: np.ndarray) -> np.ndarray:
     """erf(x) for |x| <= 0.46875."""
-    z = x * x
-    num = _A[4] * z
-    den = z
-    for i in range(3):
-        num = (num + _A[i]) * z
-        den = (den + _B[i]) * z
-    return x * (num + _A[3]) / (den + _B[3])
+    with np.errstate(under="ignore"):   # tiny x: z underflows to 0 harmlessly
+        z = x * x
+        num = _A[4] * z
+        den = z
+        for i in range(3):
+            num = (num + _A[i]) * z
+            den = (den + _B[i]) * z
+        return x * (num + _A[3]) / (den + _B[3])
 
 
 def _erfc_pos(y: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ Ops with a Python-number operand get PyTorch's separate nodes (``RemainderBackwa
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,22 @@ def with_scalar(input: Tensor, s: Any) -> tuple[Tensor, ndarray]:
     rd = _dtype.result_np(input, s)
     if input._data.dtype != rd:
         input = input.to(_dtype.from_np(rd))
-    return input, np.asarray(s, dtype=rd)
+    return input, np.asarray(s).astype(rd)      # astype: ints wrap into narrow dtypes (PyTorch)
+
+
+_C_TYPES = {"float16": "c10::Half", "int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t",
+            "int32": "int"}
+
+
+def check_fits(npdt: np.dtype, v: Any) -> None:
+    """Ops that convert a number to the tensor's dtype (pow's exponent, clamp's bounds) refuse
+    an overflow, as PyTorch does."""
+    name = _C_TYPES.get(npdt.name)
+    if name is None or type(v) is bool:
+        return
+    lim = np.finfo(npdt) if npdt.kind == "f" else np.iinfo(npdt)
+    if (type(v) is int or npdt.kind == "f") and math.isfinite(v) and not lim.min <= v <= lim.max:
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
 def _to_float(input: Tensor) -> Tensor:
@@ -352,7 +368,9 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 
 
 # ---- ternary: lerp, addcmul, addcdiv ---------------------------------------------------------
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
 
 
 def _lerp_fwd(a, b, w):
@@ -375,12 +393,12 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     _tensors("lerp", input, end, "end")
     dt = input._data.dtype
     scalar = _is_num(weight)
-    if dt.kind not in "fc":
-        raise not_implemented_for("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", dt)
     for name, t in (("end", end), ("weight", weight)):
         if type(t) is Tensor and t._data.dtype != dt:
             raise RuntimeError(f"expected dtype {_C_NAMES.get(dt.name, dt.name)} for `{name}` "
                                f"but got dtype {_C_NAMES.get(t._data.dtype.name, t._data.dtype)}")
+    if dt.kind not in "fc":
+        raise not_implemented_for("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", dt)
     if scalar:
         return _lerp_s(input, end, float(weight))
     return _lerp_t(input, end, weight)
@@ -478,28 +496,43 @@ _clamp_max_t = binary("clamp_max_tensor", np.minimum, "ClampMaxBackward1",
                       b=lambda g, out, a, b: np.where(a > b, g, 0.0))
 
 
-def _bound_error(name: str, v: Any) -> TypeError:
-    return TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, "
-                     f"{type(v).__name__}), but expected one of:\n * (Tensor input, Tensor "
-                     f"{name[6:]}, *, Tensor out = None)\n * (Tensor input, Number {name[6:]}, *, "
-                     "Tensor out = None)\n")
+def _bound_error(name: str, input: Any, v: Any) -> TypeError:
+    a = "Tensor" if type(input) is Tensor else type(input).__name__
+    b = "Tensor" if type(v) is Tensor else type(v).__name__
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({a}, {b}), "
+                     f"but expected one of:\n * (Tensor input, Tensor {name[6:]}, *, Tensor out "
+                     f"= None)\n * (Tensor input, Number {name[6:]}, *, Tensor out = None)\n")
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
     """max(input, min) elementwise; the gradient goes to input where input >= min."""
+    if type(input) is not Tensor:
+        raise _bound_error("clamp_min", input, min)
     if _is_num(min):
-        return _clamp_min_s(*with_scalar(input, min))
+        x, s = with_scalar(input, min)
+        if s.dtype.kind == "f":
+            check_fits(s.dtype, min)
+        if s.dtype.kind == "b":
+            raise not_implemented_for("clamp_min_scalar_cpu", s.dtype)
+        return _clamp_min_s(x, s)
     if type(min) is not Tensor:
-        raise _bound_error("clamp_min", min)
+        raise _bound_error("clamp_min", input, min)
     return _clamp_min_t(input, min)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
     """min(input, max) elementwise; the gradient goes to input where input <= max."""
+    if type(input) is not Tensor:
+        raise _bound_error("clamp_max", input, max)
     if _is_num(max):
-        return _clamp_max_s(*with_scalar(input, max))
+        x, s = with_scalar(input, max)
+        if s.dtype.kind == "f":
+            check_fits(s.dtype, max)
+        if s.dtype.kind == "b":
+            raise not_implemented_for("clamp_max_scalar_cpu", s.dtype)
+        return _clamp_max_s(x, s)
     if type(max) is not Tensor:
-        raise _bound_error("clamp_max", max)
+        raise _bound_error("clamp_max", input, max)
     return _clamp_max_t(input, max)
 
 

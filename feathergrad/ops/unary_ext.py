@@ -89,7 +89,13 @@ def _sinc_grad(g, out, x):
     return np.where(x == 0, 0.0, g * ((p * np.cos(p) - np.sin(p)) / (p * xs)))
 
 
-sinc = unary("sinc", np.sinc, "SincBackward0", rule=_sinc_grad)
+def _sinc_fwd(x):
+    if x.dtype == np.float16:    # as PyTorch: half precision computes in float32
+        return np.sinc(x.astype(np.float32)).astype(np.float16)
+    return np.sinc(x)
+
+
+sinc = unary("sinc", _sinc_fwd, "SincBackward0", rule=_sinc_grad)
 
 # ---- error function ---------------------------------------------------------------------
 erf = unary("erf", _erf.erf, "ErfBackward0",
@@ -153,8 +159,11 @@ def _frac_fwd(x):
     return x - np.trunc(x)
 
 
-def _sign_fwd(x):
-    return x.copy() if x.dtype.kind == "b" else np.sign(x)
+def sign_fwd(x):
+    """sign as PyTorch: 0 at nan and at -0.0 (NumPy gives nan and -0.0)."""
+    if x.dtype.kind == "b":
+        return x.copy()
+    return np.subtract(x > 0, x < 0, dtype=x.dtype)
 
 
 floor = unary("floor", _rounding(np.floor, "floor_vml_cpu"), "FloorBackward0", False, _zero)
@@ -163,7 +172,7 @@ trunc = unary("trunc", _rounding(np.trunc, "trunc_vml_cpu"), "TruncBackward0", F
 # NOTE: ties round to even, as PyTorch (np.rint is round-half-even too)
 _round0 = unary("round", _rounding(np.rint, "round_vml_cpu"), "RoundBackward0", False, _zero)
 frac = unary("frac", _frac_fwd, "FracBackward0", False, lambda g, out, x: g)
-sgn = unary("sgn", _sign_fwd, "SgnBackward0", False, _zero)
+sgn = unary("sgn", sign_fwd, "SgnBackward0", False, _zero)
 
 
 def _round_dec_fwd(x, decimals):
