@@ -341,3 +341,56 @@ def test_add_at_bincount_path_matches_numpy(case):
     got = add_at(np.zeros(shape, dt), idx, v)
     assert got.dtype == dt
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
+
+
+MISC = {
+    "repeat_interleave-tensor": lambda m, x: x.repeat_interleave(m.tensor([1, 0, 2]), dim=0),
+    "repeat_interleave-1": lambda m, x: m.repeat_interleave(x, m.tensor([2]), dim=1),
+    "tensor_split-tensor": lambda m, x: x.tensor_split(m.tensor([1, 2]), dim=1)[1],
+    "chunk-many": lambda m, x: x.chunk(5, 1)[3],
+    "broadcast_tensors": lambda m, x: m.broadcast_tensors(x, x[:1])[1],
+    "atleast_1d-many": lambda m, x: m.atleast_1d(x[0, 0], x)[0],
+    "row_stack": lambda m, x: m.row_stack([x, x[0]]),
+    "flatten-same": lambda m, x: x.flatten(1, 1) * 1.0,
+    "movedim-list": lambda m, x: m.movedim(x, [0, 1], [1, 0]),
+    "squeeze-empty-tuple": lambda m, x: x.squeeze(()),
+    "unsqueeze-0d": lambda m, x: x[0, 0].unsqueeze(-1),
+    "narrow-tensor-start": lambda m, x: x.narrow(1, m.tensor(1), 2),
+    "gather-0d": lambda m, x: x[0].gather(0, m.tensor(2)),
+    "index_select-0d-input": lambda m, x: x[0, 0].index_select(0, m.tensor([0])),
+    "take_along_dim-bcast": lambda m, x: m.take_along_dim(x, m.tensor([[0, 3]]), 1),
+    "masked_fill-int-value": lambda m, x: x.masked_fill(x > 0, 2),
+    "index-bool-scalar": lambda m, x: x[0, 0][m.tensor(True)],
+}
+
+
+@pytest.mark.parametrize("name", MISC)
+def test_misc_match_torch(name):
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(4).standard_normal((3, 4))
+    outs = []
+    for m in (fg, torch):
+        x = m.tensor(a, requires_grad=True)
+        y = MISC[name](m, x)
+        v = np.random.default_rng(5).standard_normal(tuple(y.shape))
+        (g,) = m.autograd.grad(y, x, m.tensor(v))
+        outs.append((y.detach().numpy(), g.numpy(), y.grad_fn.name(), str(y.dtype)))
+    (fy, fgr, fn, fd), (ty, tgr, tn, td) = outs
+    np.testing.assert_allclose(fy, ty)
+    np.testing.assert_allclose(fgr, tgr)
+    assert (fn, fd) == (tn, td)
+
+
+def test_numpy_split_family_on_tensors():
+    a = np.arange(12.0).reshape(3, 4)
+    x = fg.tensor(a, requires_grad=True)
+    for got, want in [(np.split(x, 2, axis=1), np.split(a, 2, axis=1)),
+                      (np.array_split(x, 3, axis=1), np.array_split(a, 3, axis=1)),
+                      ([np.hstack([x, x])], [np.hstack([a, a])]),
+                      ([np.vstack([x, x])], [np.vstack([a, a])]),
+                      ([np.repeat(x, 2)], [np.repeat(a, 2)]),
+                      ([np.rot90(x)], [np.rot90(a)])]:
+        assert len(got) == len(want)
+        for p, q in zip(got, want):
+            np.testing.assert_array_equal(p.detach().numpy(), q)
+            assert p.grad_fn is not None

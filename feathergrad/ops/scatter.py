@@ -50,7 +50,7 @@ def _along(dim: int, i: Any) -> tuple:
 
 
 def _isel_fwd(x, dim, index, shape):
-    return np.take(x, index.reshape(-1), axis=dim)
+    return np.take(x, index.reshape(-1), axis=dim) if x.ndim else x.copy()
 
 
 def _isel_any(g: Any, dim: int, index: Any) -> Any:
@@ -66,6 +66,8 @@ def _iadd_fwd(x, dim, index, src, alpha):
 
 
 def _isel_back(g: Any, dim: int, index: Any, shape: tuple) -> Any:
+    if not shape:   # a 0-d input: index is [0]
+        return g.reshape(())
     if type(g) is not Tensor:
         return _iadd_fwd(np.zeros(shape, g.dtype), dim, index, g, 1)
     return _iadd(_make(np.zeros(shape, g._data.dtype)), dim, index, g, 1)
@@ -95,9 +97,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         if i.size != 1:
             raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
                                f"{i.size} value(s)")
-        return reshape(index_select(reshape(input, (1,)), 0, index), ())
     dim = _wrap_dim(dim, d.ndim)
-    n = d.shape[dim]
+    n = d.shape[dim] if d.ndim else 1
     bad = _in_range(i, n)
     if bad is not None:
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
@@ -150,8 +151,13 @@ def _region(shape: tuple) -> tuple:
     return tuple(slice(0, n) for n in shape)
 
 
+def _at1(a: Any) -> Any:
+    """NumPy needs an axis: 0-d arrays are read and written as 1-element views."""
+    return a.reshape(1) if type(a) is ndarray and a.ndim == 0 else a
+
+
 def _gather_fwd(x, dim, index, shape):
-    return x[_coords(index, dim)]
+    return _at1(x)[_coords(_at1(index), dim)].reshape(index.shape)
 
 
 def _gather_any(g: Any, dim: int, index: Any) -> Any:
@@ -162,7 +168,8 @@ def _gather_any(g: Any, dim: int, index: Any) -> Any:
 
 def _sadd_fwd(x, dim, index, src, sshape):
     out = x.copy()
-    add_at(out, _coords(index, dim), src[_region(index.shape)])
+    index = _at1(index)
+    add_at(_at1(out), _coords(index, dim), _at1(src)[_region(index.shape)])
     return out
 
 
@@ -175,12 +182,18 @@ def _gather_back(g: Any, dim: int, index: Any, shape: tuple) -> Any:
 def _src_grad(g: Any, dim: int, index: Any, sshape: tuple) -> Any:
     """gather(g, dim, index), padded with zeros where src is larger than index."""
     r = _gather_any(g, dim, index)
-    return r if tuple(r.shape) == sshape else _place(r, _region(r.shape), sshape, False)
+    if tuple(r.shape) == sshape:
+        return r
+    if r.ndim == 0 or not sshape:   # 0-d index or src: one element
+        return r.reshape(sshape)
+    return _place(r, _region(r.shape), sshape, False)
 
 
 def _scatter_fwd(x, dim, index, src, sshape):
     out = x.copy()
-    out[_coords(index, dim)] = src[_region(index.shape)] if sshape is not None else src
+    index = _at1(index)
+    _at1(out)[_coords(index, dim)] = (_at1(src)[_region(index.shape)] if sshape is not None
+                                      else src)
     return out
 
 
@@ -234,14 +247,6 @@ def _check_gather_like(fname: str, input: Tensor, dim: int, index: Any, src: Any
     return dim
 
 
-def _lift(fn: Any, input: Tensor, index: Tensor, *rest: Any) -> Tensor:
-    """Run a gather-like op on 0-d tensors as 1-element ones (NumPy needs an axis)."""
-    out = fn(reshape(input, (1,)), 0, reshape(index, (1,)) if index._data.ndim == 0 else index,
-             *[reshape(r, (1,)) if isinstance(r, Tensor) and r._data.ndim == 0 else r
-               for r in rest])
-    return reshape(out, index._data.shape) if out._data.ndim != index._data.ndim else out
-
-
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
            out: Any = None) -> Tensor:
     """``out[i][j] = input[i][index[i][j]]`` for dim 1 (likewise for any dim). Repeated
@@ -252,8 +257,6 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
             [3.]])
     """
     dim = _check_gather_like("gather", input, dim, index)
-    if input._data.ndim == 0 or index._data.ndim == 0:
-        return _lift(gather, input, index)
     return _gather(input, dim, index, input._data.shape)
 
 
@@ -271,15 +274,11 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         dim = _check_gather_like("scatter", input, dim, index, src)
         if src._data.dtype != input._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        if input._data.ndim == 0:
-            return _lift(scatter, input, index, src)
         return _scatter(input, dim, index, src, src._data.shape)
     if not isinstance(src, (int, float, bool, np.number)):
         raise TypeError("scatter(): argument 'src' must be Tensor or a number, not "
                         f"{type(src).__name__}")
     dim = _check_gather_like("scatter", input, dim, index)
-    if input._data.ndim == 0:
-        return _lift(scatter, input, index, src)
     return _scatterv(input, dim, index, np.asarray(src).astype(input._data.dtype), None)
 
 
@@ -291,8 +290,6 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     dim = _check_gather_like("scatter_add", input, dim, index, src)
     if src._data.dtype != input._data.dtype:
         raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
-    if input._data.ndim == 0:
-        return _lift(scatter_add, input, index, src)
     return _sadd(input, dim, index, src, src._data.shape)
 
 
