@@ -3,17 +3,28 @@
     python -m bench.memprobe elementwise 10000000 10 feathergrad
 
 Imports the contender and runs the workload once at a tiny size (so lazy imports and caches are
-in the baseline), then resets the peak mark, builds the real inputs and runs two iterations.
+in the baseline), takes the baseline, builds the real inputs (and model), resets the peak mark
+(so the garbage of building them does not count, but the inputs do) and runs two iterations.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import importlib
 import json
 import sys
 
 from . import harness
+
+
+def _settle() -> None:
+    """Collect garbage and hand freed heap pages back to the OS (glibc), so RSS is live data."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def main(argv: list[str]) -> None:
@@ -23,10 +34,11 @@ def main(argv: list[str]) -> None:
         print(json.dumps({"peak_mib": None}))
         return
     mod.make(contender, tiny)()
-    gc.collect()
+    _settle()
     base = harness.rss_mib()
-    exact = harness.reset_peak()
     fn = mod.make(contender, size)
+    _settle()
+    exact = harness.reset_peak()
     fn()
     fn()
     peak = harness.peak_mib()
