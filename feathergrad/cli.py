@@ -302,7 +302,7 @@ def _jsonable(v: Any) -> Any:
 
 # ---- plots -----------------------------------------------------------------------------------
 def _plot(expr: Any, point: dict, wrt: list[str], args: argparse.Namespace) -> str | None:
-    from .viz.plot import parse_range
+    from .viz._plot import parse_range
     candidates = [v for v in (wrt if args.wrt else expr.variables)]
     if len(candidates) != 1:
         raise BadInput("feathergrad: error: a plot needs one variable; "
@@ -335,7 +335,7 @@ def _plot(expr: Any, point: dict, wrt: list[str], args: argparse.Namespace) -> s
         matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    from .viz.plot import plot_derivative
+    from .viz._plot import plot_derivative
     fixed = {k: v for k, v in point.items() if k != var}
 
     def f(x: Any) -> Any:
@@ -368,7 +368,7 @@ def _display_available() -> bool:
 
 # ---- explain and lab -------------------------------------------------------------------------
 def _explain(args: argparse.Namespace) -> int:
-    from .viz.explain import explain
+    from .viz._explain import explain
     expr, point = _setup(args.expression, args.at)
     leaves = _leaves(expr, point)
     with np.errstate(all="ignore"):

@@ -17,9 +17,11 @@ from typing import Any
 __all__ = ["plot_derivative", "plot", "graph", "Graph", "explain", "Explanation",
            "why_no_grad", "Diagnosis", "Expression"]
 
-_WHERE = {"plot_derivative": "plot", "plot": "plot", "graph": "graph", "Graph": "graph",
-          "explain": "explain", "Explanation": "explain", "why_no_grad": "why",
-          "Diagnosis": "why", "Expression": "expression"}
+# NOTE: the modules are private (_plot, ...) so that viz.plot, viz.graph and viz.explain are
+# always the functions, never submodules shadowing them
+_WHERE = {"plot_derivative": "_plot", "plot": "_plot", "graph": "_graph", "Graph": "_graph",
+          "explain": "_explain", "Explanation": "_explain", "why_no_grad": "_why",
+          "Diagnosis": "_why", "Expression": "expression"}
 
 
 def __getattr__(name: str) -> Any:

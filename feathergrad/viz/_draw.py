@@ -32,7 +32,7 @@ def draw(g: Any) -> Any:
     """A matplotlib Figure (no pyplot: nothing global is touched) showing the graph `g`."""
     from matplotlib.figure import Figure
 
-    from .graph import _FILL
+    from ._graph import _FILL
     depth = layers(g)
     top = max(depth.values())
     # An edge that skips layers gets a waypoint in each layer it crosses (the Sugiyama way),

@@ -107,7 +107,7 @@ class Graph:
                 pass
         import io
         buf = io.StringIO()
-        self._figure().savefig(buf, format="svg", bbox_inches="tight")
+        self._save(buf, "svg")
         return buf.getvalue()
 
     def _repr_svg_(self) -> str:
@@ -129,12 +129,16 @@ class Graph:
                 return path
             except (OSError, subprocess.SubprocessError):
                 pass   # an unknown format for dot, or a broken install: matplotlib below
-        self._figure().savefig(path, format=fmt_, bbox_inches="tight")
+        self._save(path, fmt_)
         return path
 
-    def _figure(self) -> Any:
+    def _save(self, target: Any, fmt_: str) -> None:
+        import matplotlib
+
         from ._draw import draw
-        return draw(self)
+        # NOTE: text stays text in SVG (searchable, selectable), not glyph outlines
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            draw(self).savefig(target, format=fmt_, bbox_inches="tight")
 
 
 def _q(text: str) -> str:

@@ -58,7 +58,6 @@ def plot_derivative(f: Callable | str, x_range: Any = (-5.0, 5.0), points: int =
     for values, text in curves:
         ax.plot(xs, values.detach().numpy(), label=text)
     ax.set_xlabel(xlabel)
-    ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax.legend()
     if isinstance(f, str):
         ax.set_title(f"f(x) = {f.strip()}")
