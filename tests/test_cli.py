@@ -342,3 +342,13 @@ def test_random_input_gives_a_result_or_exit_2(text):
     assert (rc == 0) == (out != "")
     if rc == 0:
         assert re.search(r"^df/dx = ", out, re.M)
+
+
+def test_readme_shows_what_the_cli_prints():
+    import shlex
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```console\n\$ feathergrad (.*?)\n(.*?)```", readme, re.S)
+    assert {b[0].split()[0] for b in blocks} >= {"diff", "explain"}
+    for command, shown in blocks:
+        rc, out, _ = run(*shlex.split(command))
+        assert rc == 0 and out == shown, command
