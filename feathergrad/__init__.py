@@ -27,13 +27,20 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 from .creation import *  # noqa: F403
 from .ops.binary_ext import *  # noqa: F403
 from .ops.convert import *  # noqa: F403
+from .ops.diag import *  # noqa: F403
+from .ops.einsum import *  # noqa: F403
+from .ops.extrema import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
 from .ops.index import *  # noqa: F403
 from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
+from .ops.linalg_solve import *  # noqa: F403
+from .ops.norms import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.scatter import *  # noqa: F403
+from .ops.scan import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
+from .ops.stats import *  # noqa: F403
 from .ops.unary_ext import *  # noqa: F403
 from .tensor import Size, Tensor, device, is_tensor
 
@@ -43,6 +50,7 @@ __version__ = "0.1.0"
 _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "testing", "cuda", "backends", "func", "viz",
                  "accelerator", "special", "mps"}
 _LAZY_ATTRS: dict[str, tuple[str, str]] = {   # name -> (module, attribute)
+    "return_types": ("ops", "return_types"),
     "save": ("serialization", "save"), "load": ("serialization", "load"),
     "softmax": ("nn.functional", "softmax"), "log_softmax": ("nn.functional", "log_softmax"),
 }
