@@ -53,6 +53,8 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {   # name -> (module, attribute)
     "return_types": ("ops", "return_types"),
     "save": ("serialization", "save"), "load": ("serialization", "load"),
     "softmax": ("nn.functional", "softmax"), "log_softmax": ("nn.functional", "log_softmax"),
+    "plot": ("viz", "plot_derivative"), "explain": ("viz", "explain"),
+    "why_no_grad": ("viz", "why_no_grad"),
 }
 
 
