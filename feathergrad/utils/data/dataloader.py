@@ -31,12 +31,11 @@ def default_collate(batch: list) -> Any:
     collated field by field (tuples become lists, as in PyTorch)."""
     elem = batch[0]
     if isinstance(elem, Tensor):
-        shapes = {e._data.shape for e in batch}
-        if len(shapes) > 1:
-            raise RuntimeError("stack expects each tensor to be equal size, but got "
-                               f"{list(batch[0].shape)} at entry 0 and "
-                               f"{list(next(e for e in batch if e._data.shape != elem._data.shape).shape)}"
-                               " at entry 1")
+        for i, e in enumerate(batch):
+            if e._data.shape != elem._data.shape:
+                raise RuntimeError("stack expects each tensor to be equal size, but got "
+                                   f"{list(elem.shape)} at entry 0 and {list(e.shape)} at "
+                                   f"entry {i}")
         return Tensor._make(np.stack([e._data for e in batch]))
     if isinstance(elem, np.ndarray):
         if elem.dtype.kind in "OSU":
