@@ -43,7 +43,7 @@ class _Encoder:
         key = self.memo.get(id(owner))
         if key is None:
             key = f"t{len(self.arrays)}"
-            self.arrays[key] = np.ascontiguousarray(a)
+            self.arrays[key] = a if a.flags.c_contiguous else a.copy()   # (keeps 0-d)
             self.memo[id(owner)] = key
         return key
 
