@@ -210,4 +210,7 @@ def __getattr__(name: str) -> Any:
     if name in ("check_function", "set_check_functions", "FunctionCheck"):
         from . import check
         return getattr(check, name)
+    if name in ("functional", "forward_ad"):   # function transforms load on first use
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -217,6 +217,12 @@ class Function(metaclass=FunctionMeta):
     vjp = backward
     setup_context = None
 
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        """Forward-mode rule: the tangents of the outputs from those of the inputs."""
+        raise NotImplementedError("You must implement the jvp function for custom "
+                                  "autograd.Function to use it with forward mode AD.")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "
                       "are all static, so you should invoke them on the class itself. "
@@ -303,11 +309,14 @@ class Function(metaclass=FunctionMeta):
         if _check_functions[0]:
             from .check import _auto_check
             _auto_check(cls, args)
+        if _jvp_hook[0] is not None:   # a forward-AD level is active (forward_ad.py)
+            wrapped = _jvp_hook[0](cls, ctx, args, wrapped)
         return wrapped[0] if single else tuple(wrapped)
 
 
 # set_check_functions(True) or FEATHERGRAD_CHECK_FUNCTIONS=1: check_function on first use
 _check_functions = [os.environ.get("FEATHERGRAD_CHECK_FUNCTIONS", "") not in ("", "0")]
+_jvp_hook: list = [None]   # set by autograd.forward_ad while a dual level is active
 
 
 def _forward_signature(cls: type) -> inspect.Signature:
