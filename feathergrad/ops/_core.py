@@ -372,6 +372,8 @@ def unary_p(name: str, fwd: Callable, node: str, rule: Callable,
         out = fwd(d, p)
         if type(out) is not ndarray:
             out = np.asarray(out)
+        if out.dtype is not d.dtype and d.dtype.kind == "f" and out.dtype.kind == "f":
+            out = out.astype(d.dtype)   # NOTE: NumPy < 2 widens 0-d float32 ** Python numbers
         if input._requires_grad and _state.enabled:
             n = cls()
             n._seq = next(seq)
@@ -470,6 +472,7 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
         a_by_a, a_by_b, b_by_a, b_by_b = "a" in ua, "a" in ub, "b" in ua, "b" in ub
         o_by_a, o_by_b = "out" in ua, "out" in ub
     seq = _seq
+    keep_dtype = kind != "cmp" and isinstance(fwd, np.ufunc)
 
     def op(input: Any, other: Any) -> Tensor:
         ta = type(input) is Tensor
@@ -524,6 +527,11 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             raise _broadcast_error(ad, bd) from None
         if type(out) is not ndarray:
             out = np.asarray(out)
+        if keep_dtype:
+            expect = ad.dtype if type(ad) is ndarray else bd.dtype
+            if out.dtype is not expect and out.dtype.kind == "f" and expect.kind == "f":
+                # NOTE: NumPy < 2 widens 0-d float32 with Python numbers (value-based casting)
+                out = out.astype(expect)
         ra = ta and input._requires_grad
         rb = tb and other._requires_grad
         if (ra or rb) and differentiable and _state.enabled:
