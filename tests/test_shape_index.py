@@ -153,6 +153,8 @@ ERRORS = {
     "take-int32": lambda m, x: x.take(m.tensor([0], dtype=m.int32)),
     "take_along_dim-ndim": lambda m, x: m.take_along_dim(x, m.zeros(3, dtype=m.int64), 1),
     "hsplit": lambda m, x: x.hsplit(3),
+    "hstack-tensor": lambda m, x: m.hstack(x),
+    "vstack-empty": lambda m, x: m.vstack([]),
     "rot90-dims": lambda m, x: x.rot90(1, (0, 1, 2)),
     "rot90-1d": lambda m, x: x[0].rot90(),
     "rot90-same": lambda m, x: x.rot90(1, (0, 0)),

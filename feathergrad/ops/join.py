@@ -97,7 +97,7 @@ _CatBackward = _list_node_class("CatBackward0", "cat")
 _StackBackward = _list_node_class("StackBackward0", "stack")
 
 
-def _tensor_list(tensors: Any, fname: str) -> list:
+def _tensor_list(tensors: Any, fname: str, nonempty: bool = False) -> list:
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, "
                         f"not {type(tensors).__name__}")
@@ -105,6 +105,8 @@ def _tensor_list(tensors: Any, fname: str) -> list:
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t).__name__}")
+    if nonempty and not tensors:
+        raise RuntimeError(f"{fname} expects a non-empty TensorList")
     return list(tensors)
 
 
@@ -198,22 +200,16 @@ def stack(tensors: Any, dim: int = 0, *, axis: int | None = None, out: Any = Non
     return _join(_StackBackward, tensors, res, dim, list(range(len(tensors))))
 
 
-def _several(tensors: tuple, fname: str) -> list:
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
-    return _tensor_list(list(tensors), fname)
-
-
 def hstack(tensors: Any, *, out: Any = None) -> Tensor:
     """Concatenate along dim 1 (dim 0 for 1-D tensors)."""
-    ts = atleast_1d(*_several((tensors,), "hstack"))
+    ts = atleast_1d(*_tensor_list(tensors, "hstack", True))
     ts = [ts] if isinstance(ts, Tensor) else list(ts)
     return cat(ts, 0 if ts[0]._data.ndim == 1 else 1)
 
 
 def vstack(tensors: Any, *, out: Any = None) -> Tensor:
     """Concatenate along dim 0 after making every tensor at least 2-D."""
-    ts = atleast_2d(*_several((tensors,), "vstack"))
+    ts = atleast_2d(*_tensor_list(tensors, "vstack", True))
     return cat([ts] if isinstance(ts, Tensor) else list(ts), 0)
 
 
@@ -222,13 +218,13 @@ row_stack = vstack
 
 def dstack(tensors: Any, *, out: Any = None) -> Tensor:
     """Concatenate along dim 2 after making every tensor at least 3-D."""
-    ts = atleast_3d(*_several((tensors,), "dstack"))
+    ts = atleast_3d(*_tensor_list(tensors, "dstack", True))
     return cat([ts] if isinstance(ts, Tensor) else list(ts), 2)
 
 
 def column_stack(tensors: Any, *, out: Any = None) -> Tensor:
     """Stack 0-D/1-D tensors as columns (and 2-D ones as they are) along dim 1."""
-    ts = _several((tensors,), "column_stack")
+    ts = _tensor_list(tensors, "column_stack", True)
     ts = [reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t for t in ts]
     return cat(ts, 1)
 
