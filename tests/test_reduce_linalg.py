@@ -224,6 +224,7 @@ ERRORS = {
     "logsumexp-nodim": lambda m: m.logsumexp(m.ones(3)),
     "norm-int": lambda m: m.linalg.vector_norm(m.tensor([1, 2])),
     "norm-inf-empty": lambda m: m.linalg.vector_norm(m.zeros(0), INF),
+    "norm-narrowing": lambda m: m.linalg.vector_norm(m.ones(2, dtype=m.float64), dtype=m.float32),
     "matrix-norm-1d": lambda m: m.linalg.matrix_norm(m.ones(3)),
     "cumsum-dim": lambda m: m.ones(3).cumsum(1),
     "mm": lambda m: m.mm(m.ones(2, 3), m.ones(4, 5)),
@@ -311,6 +312,45 @@ def test_dof_warning_and_nan_like_pytorch():
 def test_matrix_norms_needing_svd_say_so():
     with pytest.raises(NotImplementedError, match="SVD"):
         fg.linalg.matrix_norm(fg.ones(2, 2), "nuc")
+
+
+INPLACE = {   # op, index of the input modified in place after the forward
+    "solve-B": (lambda m, a, b: m.linalg.solve(a, b), 1),
+    "solve-A": (lambda m, a, b: m.linalg.solve(a, b), 0),
+    "inv": (lambda m, a, b: m.linalg.inv(a), 0),
+    "det": (lambda m, a, b: m.linalg.det(a), 0),
+    "slogdet": (lambda m, a, b: m.linalg.slogdet(a)[1], 0),
+    "einsum": (lambda m, a, b: m.einsum("ij,j->i", a, b), 1),
+    "max-dim": (lambda m, a, b: a.max(1).values, 0),
+    "amax": (lambda m, a, b: a.amax(1), 0),
+    "prod": (lambda m, a, b: a.prod(), 0),
+    "cumsum": (lambda m, a, b: a.cumsum(0), 0),
+    "std": (lambda m, a, b: a.std(0), 0),
+    "trace": (lambda m, a, b: a.trace(), 0),
+    "tril": (lambda m, a, b: a.tril(), 0),
+    "addmm-input": (lambda m, a, b: m.addmm(b, a, a), 1),
+    "norm": (lambda m, a, b: a.norm(), 0),
+}
+
+
+@pytest.mark.parametrize("name", INPLACE)
+def test_inplace_after_forward_is_refused_exactly_where_pytorch_refuses(name):
+    f, k = INPLACE[name]
+    results = []
+    for m in (fg, torch):
+        ins = [m.tensor([[3.0, 1.0], [1.0, 2.0]], requires_grad=True),
+               m.tensor([1.0, 2.0], requires_grad=True)]
+        y = f(m, *ins)
+        with m.no_grad():
+            ins[k].mul_(2.0)
+        try:
+            y.sum().backward()
+            results.append(None)
+        except RuntimeError as e:
+            results.append(str(e).split(":")[0])
+    assert (results[0] is None) == (results[1] is None), results
+    if results[1] is not None:
+        assert results[0] == results[1]
 
 
 # ---- aliases, views, NumPy protocol -------------------------------------------------------

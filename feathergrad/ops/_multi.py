@@ -62,9 +62,11 @@ class JointNode(OpNode):
 
 
 def jointop(key: str, node: str, fwd: Callable, rule: Callable, n_out: int = 1,
-            save_inputs: bool = True, save_out: bool = True) -> Callable:
+            save_inputs: bool | tuple = True, save_out: bool = True) -> Callable:
     """An op ``op(tensors, *extras)``: ``fwd(arrays, *extras)`` gives the result (a tuple of
     `n_out` arrays when ``n_out > 1``); `rule` (see the module docstring) all input gradients.
+    `save_inputs` may list the positions of the inputs the rule reads (the others are passed
+    to it as None, and may be modified in place after the forward).
 
     Every Tensor in `tensors` that requires grad is an input of the node (in order); other
     entries (ndarrays, None) have no edge. Results are wrapped into Tensors sharing one node.
@@ -94,24 +96,26 @@ def jointop(key: str, node: str, fwd: Callable, rule: Callable, n_out: int = 1,
     return op
 
 
-def _node(cls: type, tensors: Any, extras: tuple, outs: tuple, save_inputs: bool,
+def _node(cls: type, tensors: Any, extras: tuple, outs: tuple, save_inputs: bool | tuple,
           save_out: bool) -> JointNode:
     n = cls()
-    nf, bc, vers = [], [], []
-    for t in tensors:
+    nf, bc, vers, saved = [], [], [], []
+    for i, t in enumerate(tensors):
         if type(t) is Tensor and t._requires_grad:
             nf.append(t._edge())
             bc.append((t._data.shape, t._data.dtype))
         else:
             nf.append((None, 0))
             bc.append(None)
-        if save_inputs and type(t) is Tensor:
+        keep = save_inputs is True or (save_inputs is not False and i in save_inputs)
+        saved.append(t if keep else None)
+        if keep and type(t) is Tensor:
             vc = t._vc
             vers.append((vc, vc[0], (t._data.shape, t._data.dtype)))
     n.next_functions = tuple(nf)
     n._bc = bc
     out = (outs[0] if cls._n_out == 1 else outs) if save_out else None
-    n._saved = ((list(tensors) if save_inputs else None, extras), out, tuple(vers))
+    n._saved = ((saved if save_inputs is not False else None, extras), out, tuple(vers))
     if _engine._anomaly[0]:
         remember = getattr(_core, "_remember_forward", None)
         if remember is not None:

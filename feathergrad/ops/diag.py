@@ -25,12 +25,12 @@ __all__ = [
 
 
 # ---- trace, diagonals, triangles --------------------------------------------------------
-def _trace_fwd(x, npdt):
+def _trace_fwd(x, npdt, shape):
     return np.trace(x, dtype=npdt)
 
 
 _trace = defop("trace", _trace_fwd, "TraceBackward0",
-               x=lambda g, out, x, npdt: g * np.eye(*x.shape, dtype=_np_dtype(g)))
+               x=lambda g, out, x, npdt, shape: g * np.eye(*shape, dtype=_np_dtype(g)))
 
 
 def _np_dtype(t: Any) -> np.dtype:
@@ -48,7 +48,7 @@ def trace(input: Tensor) -> Tensor:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
     if d.dtype.kind == "b":
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
-    return _trace(input, np.dtype(np.int64) if d.dtype.kind in "iu" else None)
+    return _trace(input, np.dtype(np.int64) if d.dtype.kind in "iu" else None, d.shape)
 
 
 def _diag_view(x: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:

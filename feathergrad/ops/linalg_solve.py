@@ -155,7 +155,8 @@ def det(A: Tensor) -> Tensor:
     """The determinant of a square matrix (or of each in a batch).
 
     Gradient: det(A) A^-T, i.e. the cofactor matrix, which is also right at singular A
-    (first and second order).
+    (first and second order). PyTorch agrees under ``create_graph=True``; its plain first-order
+    backward returns zeros at an exactly singular A (its LU perturbation is scaled by det = 0).
 
     >>> det(tensor([[1., 2.], [3., 4.]]))
     tensor(-2.)
@@ -257,7 +258,7 @@ def _solve_rule(g, out, needs, ins, vec, left):
     return [gA, gB if needs[1] else None]
 
 
-_solve = jointop("solve", "LinalgSolveExBackward0", _solve_fwd, _solve_rule)
+_solve = jointop("solve", "LinalgSolveExBackward0", _solve_fwd, _solve_rule, save_inputs=(0,))
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype
 from .._broadcast import normalize_dims
 from ..tensor import Tensor
 from ._core import HANDLED, defop
@@ -85,6 +86,12 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not "
                         f"{type(ord).__name__}")
     if dtype is not None:
+        target = _dtype.to_dtype(dtype).np
+        src = x._data.dtype
+        if src.kind in "fc" and np.promote_types(src, target) != target:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({type_name(src)}) "
+                               "should be convertible without narrowing to the specified dtype "
+                               f"({type_name(target)})")
         x = x.to(dtype)
     d = x._data
     if d.dtype.kind not in "fc":
