@@ -353,6 +353,19 @@ def test_inplace_after_forward_is_refused_exactly_where_pytorch_refuses(name):
         assert results[0] == results[1]
 
 
+@pytest.mark.parametrize("f", [
+    lambda m, a: m.linalg.solve(a, a[0]), lambda m, a: m.einsum("ij,jk->ik", a, a),
+    lambda m, a: m.linalg.slogdet(a)[1], lambda m, a: m.std_mean(a, 0)[0],
+], ids=["solve", "einsum", "slogdet", "std_mean"])
+def test_second_backward_through_joint_ops_raises_like_pytorch(f):
+    for m in (fg, torch):
+        a = m.tensor([[3.0, 1.0], [1.0, 2.0]], requires_grad=True)
+        y = f(m, a).sum()
+        y.backward(retain_graph=False)
+        with pytest.raises(RuntimeError, match="Trying to backward through the graph a second"):
+            y.backward()
+
+
 # ---- aliases, views, NumPy protocol -------------------------------------------------------
 def test_numpy_aliases_and_methods():
     x = np.arange(24.0).reshape(2, 3, 4) - 7
