@@ -263,11 +263,15 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
 
 
 # ---- negative log-likelihood and cross-entropy ----------------------------------------------
-def _nll_prep(x: np.ndarray, t: np.ndarray, w: Any, ii: int) -> tuple:
-    """Per-target weights (0 where ignored) and safe indices (class axis 1, or 0 for 1-D)."""
+def _nll_prep(x: np.ndarray, t: np.ndarray, w: Any, ii: int | None) -> tuple:
+    """Safe indices and per-target weights (0 where ignored; None when all are 1).
+
+    `ii` is None when no target equals ignore_index (the wrapper checked), the fast case."""
+    if ii is None:
+        return t, (None if w is None else w[t].astype(x.dtype, copy=False))
     ignored = t == ii
     safe = np.where(ignored, 0, t)
-    wt = (np.ones(t.shape, dtype=x.dtype) if w is None else w[safe].astype(x.dtype))
+    wt = np.ones(t.shape, dtype=x.dtype) if w is None else w[safe].astype(x.dtype)
     wt[ignored] = 0
     return safe, wt
 
@@ -275,12 +279,18 @@ def _nll_prep(x: np.ndarray, t: np.ndarray, w: Any, ii: int) -> tuple:
 def _pick(x: np.ndarray, safe: np.ndarray) -> np.ndarray:
     if x.ndim == 1:
         return x[safe]
+    if x.ndim == 2:
+        return x[np.arange(x.shape[0]), safe]
     return np.take_along_axis(x, safe[:, None], axis=1)[:, 0]
 
 
-def _nll_reduce(l: np.ndarray, wt: np.ndarray, red: str) -> np.ndarray:
+def _nll_reduce(l: np.ndarray, wt: np.ndarray | None, red: str) -> np.ndarray:
     if red == "none":
         return l
+    if wt is None:
+        if red == "sum" or not l.size:
+            return l.sum() if red == "sum" else l.mean()
+        return l.sum() / l.dtype.type(l.size)
     s = l.sum()
     if red == "sum":
         return s
@@ -290,20 +300,25 @@ def _nll_reduce(l: np.ndarray, wt: np.ndarray, red: str) -> np.ndarray:
 
 def _nll_fwd(x, t, w, ii, red):
     safe, wt = _nll_prep(x, t, w, ii)
-    return _nll_reduce(-wt * _pick(x, safe), wt, red)
+    picked = _pick(x, safe)
+    return _nll_reduce(-picked if wt is None else -wt * picked, wt, red)
 
 
-def _coef(x: Any, t: np.ndarray, w: Any, ii: int, red: str) -> np.ndarray:
-    """d loss / d x for the picked entries: the matrix M (zeros elsewhere), with the
-    incoming gradient still to be multiplied in."""
-    safe, wt = _nll_prep(x if type(x) is np.ndarray else x._data, t, w, ii)
-    if red == "mean":
+def _coef(x: Any, t: np.ndarray, w: Any, ii: int | None, red: str) -> np.ndarray:
+    """d loss / d x of the picked entries (-weight / normaliser at each target, zeros
+    elsewhere); the incoming gradient is still to be multiplied in."""
+    xd = x if type(x) is np.ndarray else x._data
+    safe, wt = _nll_prep(xd, t, w, ii)
+    if wt is None:
+        wt = np.full(t.shape, 1.0 / t.size if red == "mean" else 1.0, dtype=xd.dtype)
+    elif red == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             wt = wt / wt.sum()
-    shape = x.shape
-    m = np.zeros(shape, dtype=wt.dtype)
-    if len(shape) == 1:
+    m = np.zeros(xd.shape, dtype=xd.dtype)
+    if xd.ndim == 1:
         m[safe] = -wt
+    elif xd.ndim == 2:
+        m[np.arange(xd.shape[0]), safe] = -wt
     else:
         np.put_along_axis(m, safe[:, None], -wt[:, None], axis=1)
     return m
@@ -322,25 +337,34 @@ _nll2d = defop("nll_loss2d", _nll_fwd, "NllLoss2DBackward0",
                x=lambda g, out, x, t, w, ii, red: _coef(x, t, w, ii, red) * _g_b(g, red, x.ndim))
 
 
+def _softmax_np(x: np.ndarray, axis: int) -> np.ndarray:
+    e = exp_quiet(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
+
+
 def _ce_fwd(x, t, w, ii, red):
     safe, wt = _nll_prep(x, t, w, ii)
     axis = 0 if x.ndim == 1 else 1
-    m = np.max(x, axis=axis, keepdims=True)
-    lse = np.log(exp_quiet(x - m).sum(axis=axis)) + np.squeeze(m, axis)
-    return _nll_reduce(wt * (lse - _pick(x, safe)), wt, red)
+    m = x.max(axis=axis, keepdims=True)
+    lse = np.log(exp_quiet(x - m).sum(axis=axis))
+    lse += m.reshape(lse.shape)
+    l = lse - _pick(x, safe)
+    return _nll_reduce(l if wt is None else wt * l, wt, red)
 
 
 def _ce_rule(g, out, x, t, w, ii, red):
-    # d/dx of -w_t log_softmax(x)[t] = w_t (softmax(x) - onehot(t)); M holds -w_t at t
+    # d/dx of -w_t log_softmax(x)[t] = w_t (softmax(x) - onehot(t))
+    if type(x) is not Tensor and x.ndim == 2 and w is None and ii is None and red != "none":
+        # NOTE: the common case, as a hand-written step would do it: (softmax - onehot) * g/N
+        p = _softmax_np(x, 1)
+        p[np.arange(x.shape[0]), t] -= 1
+        p *= g / t.size if red == "mean" else g
+        return p
     axis = 0 if x.ndim == 1 else 1
     m = _coef(x, t, w, ii, red)
-    p = _softmax(x, axis) if type(x) is Tensor else exp_quiet(_log_softmax_np(x, axis))
+    p = _softmax(x, axis) if type(x) is Tensor else _softmax_np(x, axis)
     return (p * -m.sum(axis=axis, keepdims=True) + m) * _g_b(g, red, x.ndim)
-
-
-def _log_softmax_np(x: np.ndarray, axis: int) -> np.ndarray:
-    s = x - np.max(x, axis=axis, keepdims=True)
-    return s - np.log(exp_quiet(s).sum(axis=axis, keepdims=True))
 
 
 _ce = defop("cross_entropy", _ce_fwd, "NllLossBackward0", x=_ce_rule)
@@ -386,25 +410,30 @@ def _check_target(input: Tensor, target: Tensor, weight: Any, name: str) -> tupl
     return t, c, w
 
 
-def _check_range(t: np.ndarray, c: int, ii: int) -> None:
-    if t.size:
+def _ignored_in(t: np.ndarray, c: int, ii: int) -> int | None:
+    """Check the targets are classes (or ignore_index); ii if some are ignored, else None."""
+    if not t.size:
+        return None
+    lo, hi = t.min(), t.max()
+    if lo < 0 or hi >= c:
         bad = (t != ii) & ((t < 0) | (t >= c))
         if bad.any():
             raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+    return ii if lo <= ii <= hi and (t == ii).any() else None
 
 
 def _nll_like(ops: tuple, input: Tensor, target: Tensor, weight: Any, ignore_index: int,
               reduction: str, name: str) -> Tensor:
     t, c, w = _check_target(input, target, weight, name)
-    _check_range(t, c, ignore_index)
+    ii = _ignored_in(t, c, ignore_index)
     nd = input._data.ndim
     if nd <= 2:
-        return ops[0](input, t, w, ignore_index, reduction)
+        return ops[0](input, t, w, ii, reduction)
     if nd == 3 and reduction == "none":
         # PyTorch runs 3-D input as 4-D and views the result back
-        out = ops[1](input.unsqueeze(-1), t[..., None], w, ignore_index, reduction)
+        out = ops[1](input.unsqueeze(-1), t[..., None], w, ii, reduction)
         return out.view(t.shape)
-    return ops[1](input, t, w, ignore_index, reduction)
+    return ops[1](input, t, w, ii, reduction)
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, bump, grads_of
+from .optimizer import Optimizer
 
 __all__ = ["SGD"]
 
@@ -44,13 +44,18 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr, wd, mom = group["lr"], group["weight_decay"], group["momentum"]
             damp, nest, maxi = group["dampening"], group["nesterov"], group["maximize"]
-            for p, d, g in grads_of(group):
+            state = self.state
+            for p in group["params"]:
+                gt = p._grad
+                if gt is None:
+                    continue
+                d, g = p._data, gt._data
                 if maxi:
                     g = -g
                 if wd != 0:
-                    g = g + d * np.asarray(wd, dtype=d.dtype)
+                    g = g + d * wd
                 if mom != 0:
-                    st = self.state[p]
+                    st = state[p]
                     buf = st.get("momentum_buffer")
                     if buf is None:
                         buf = st["momentum_buffer"] = Tensor._make(np.array(g, copy=True))
@@ -61,7 +66,8 @@ class SGD(Optimizer):
                             b += g
                         else:
                             b += g * (1 - damp)
-                    g = g + buf._data * np.asarray(mom, dtype=d.dtype) if nest else buf._data
-                d -= g * np.asarray(lr, dtype=d.dtype)
-                bump(p)
+                    g = g + buf._data * mom if nest else buf._data
+                # NOTE: Python floats act as the parameter's dtype (float32 stays float32)
+                d -= g * lr
+                p._vc[0] += 1
         return loss
