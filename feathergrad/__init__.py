@@ -26,6 +26,7 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .creation import *  # noqa: F403
 from .ops.binary_ext import *  # noqa: F403
+from .ops.clamp_lerp import *  # noqa: F403
 from .ops.convert import *  # noqa: F403
 from .ops.diag import *  # noqa: F403
 from .ops.einsum import *  # noqa: F403
@@ -35,6 +36,7 @@ from .ops.index import *  # noqa: F403
 from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.linalg_solve import *  # noqa: F403
+from .ops.logical import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.scatter import *  # noqa: F403

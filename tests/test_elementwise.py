@@ -323,3 +323,59 @@ def test_out_argument():
     d = fg.empty(0)
     fg.div(b, 2, rounding_mode="floor", out=d)
     assert d.tolist() == [1.0, 2.0]
+
+
+INPLACE = [
+    lambda m, x, b: x.erf_(), lambda m, x, b: x.floor_(), lambda m, x, b: x.atan2_(b),
+    lambda m, x, b: x.lerp_(b, 0.3), lambda m, x, b: x.lerp_(b, b),
+    lambda m, x, b: x.addcmul_(b, b, value=0.5), lambda m, x, b: x.addcdiv_(b, b * 2),
+    lambda m, x, b: x.remainder_(b + 2), lambda m, x, b: x.round_(decimals=1),
+    lambda m, x, b: x.nan_to_num_(), lambda m, x, b: x.logit_(eps=0.1),
+    lambda m, x, b: x.hypot_(b), lambda m, x, b: x.copysign_(b), lambda m, x, b: x.xlogy_(b * b),
+    lambda m, x, b: x.tan_(), lambda m, x, b: x.sinc_(), lambda m, x, b: x.fmod_(b + 2),
+    lambda m, x, b: x.square_(), lambda m, x, b: x.rsqrt_(), lambda m, x, b: x.frac_(),
+    lambda m, x, b: x.arcsin_(), lambda m, x, b: x.expm1_(),
+]
+
+
+@pytest.mark.parametrize("f", INPLACE)
+def test_inplace_variants_match_torch(f):
+    def run(m):
+        a = m.tensor([0.3, 0.6, 1.7], dtype=m.float64, requires_grad=True)
+        b = m.tensor([1.3, -0.4, 0.2], dtype=m.float64, requires_grad=True)
+        x = a * 1
+        assert f(m, x, b) is x
+        (x * x).sum().backward()
+        return x.grad_fn.name(), [x.detach().numpy(), a.grad.numpy(),
+                                  None if b.grad is None else b.grad.numpy()]
+    (na, fa), (nb, ta) = run(fg), run(torch)
+    assert na == nb
+    for u, v in zip(fa, ta):
+        if v is None:
+            assert u is None or not u.any()
+        else:
+            np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
+
+
+def test_inplace_without_graph_and_refusals():
+    x = fg.tensor([1, 2, 3])
+    x &= 2
+    x <<= 1
+    assert x.tolist() == [0, 4, 4]
+    y = fg.tensor([1.0, 2.0])
+    with fg.no_grad():
+        assert y.exp2_() is y
+    assert y.tolist() == [2.0, 4.0] and y._version == 1
+    for m in (fg, torch):
+        with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                               "output type Long"):
+            m.tensor([1, 2]).exp2_()
+        z = m.tensor([1.5], requires_grad=True) * 1
+        z.floor_divide_(1)
+        assert z.grad_fn.name() == "torch::autograd::NotImplemented"
+        w = m.tensor([0.5], requires_grad=True) * 1
+        w.arctanh_()
+        assert w.grad_fn.name() == "AtanhBackward1"
+        with pytest.raises(NotImplementedError, match="the derivative for 'inplace version of "
+                                                      "atanh' is not implemented."):
+            w.sum().backward()

@@ -10,7 +10,8 @@ import numpy as np
 from .. import _dtype
 from ..tensor import Tensor
 from ._core import HANDLED, binary, defop, record_inplace_site, scale, unary, unary_p
-from .binary_ext import check_fits, clamp_tensor, div_floor, div_trunc
+from .binary_ext import check_fits, div_floor, div_trunc
+from .clamp_lerp import clamp_tensor
 from .unary_ext import not_implemented_for, sign_fwd
 
 _make = Tensor._make
@@ -44,25 +45,6 @@ __all__ = [
     "clamp",
     "clip",
     "where",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "logical_not",
-    "bitwise_and",
-    "bitwise_or",
-    "bitwise_xor",
-    "bitwise_not",
-    "greater",
-    "greater_equal",
-    "less",
-    "less_equal",
-    "not_equal",
 ]
 
 
@@ -414,54 +396,6 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     return _where(c, input, other)
 
 
-# ---- comparisons (no gradient) -------------------------------------------------------
-eq = binary("eq", np.equal, "", None, None, kind="cmp")
-ne = binary("ne", np.not_equal, "", None, None, kind="cmp")
-lt = binary("lt", np.less, "", None, None, kind="cmp")
-le = binary("le", np.less_equal, "", None, None, kind="cmp")
-gt = binary("gt", np.greater, "", None, None, kind="cmp")
-ge = binary("ge", np.greater_equal, "", None, None, kind="cmp")
-
-
-logical_and = binary("logical_and", np.logical_and, "", None, None, kind="cmp")
-logical_or = binary("logical_or", np.logical_or, "", None, None, kind="cmp")
-logical_xor = binary("logical_xor", np.logical_xor, "", None, None, kind="cmp")
-
-
-def _bitwise(f: Any, kernel: str) -> Any:
-    def fwd(a, b):
-        dt = a.dtype if isinstance(a, ndarray) else np.asarray(b).dtype
-        if dt.kind not in "biu":
-            raise not_implemented_for(kernel, dt)
-        return f(a, b)
-    return fwd
-
-
-bitwise_and = binary("bitwise_and", _bitwise(np.bitwise_and, "bitwise_and_cpu"), "", None, None)
-bitwise_or = binary("bitwise_or", _bitwise(np.bitwise_or, "bitwise_or_cpu"), "", None, None)
-bitwise_xor = binary("bitwise_xor", _bitwise(np.bitwise_xor, "bitwise_xor_cpu"), "", None, None)
-
-
-def logical_not(input: Tensor) -> Tensor:
-    """Elementwise not (nonzero is True), as a bool tensor."""
-    return _make(np.logical_not(input._data))
-
-
-def bitwise_not(input: Tensor) -> Tensor:
-    """~input for integer and bool tensors."""
-    d = input._data
-    if d.dtype.kind not in "biu":
-        raise not_implemented_for("bitwise_not_cpu", d.dtype)
-    return _make(np.invert(d))
-
-
-def _invert(self: Tensor) -> Tensor:
-    if self._data.dtype.kind not in "biu":
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
-                        "tensors")
-    return _make(np.invert(self._data))
-
-
 # ---- Tensor methods and operators ---------------------------------------------------------
 def _rpow(self: Tensor, other: Any) -> Tensor:
     return pow(other, self)
@@ -498,20 +432,6 @@ Tensor.__pow__ = Tensor.pow = pow
 Tensor.__rpow__ = _rpow
 Tensor.__neg__ = Tensor.neg = Tensor.negative = neg
 Tensor.__abs__ = Tensor.abs = Tensor.absolute = abs
-Tensor.__eq__ = Tensor.eq = eq
-Tensor.__ne__ = Tensor.ne = Tensor.not_equal = ne
-Tensor.__lt__ = Tensor.lt = Tensor.less = lt
-Tensor.__le__ = Tensor.le = Tensor.less_equal = le
-Tensor.__gt__ = Tensor.gt = Tensor.greater = gt
-Tensor.__ge__ = Tensor.ge = Tensor.greater_equal = ge
-Tensor.__hash__ = lambda self: id(self)
-Tensor.__and__ = Tensor.__rand__ = Tensor.bitwise_and = bitwise_and
-Tensor.__or__ = Tensor.__ror__ = Tensor.bitwise_or = bitwise_or
-Tensor.__xor__ = Tensor.__rxor__ = Tensor.bitwise_xor = bitwise_xor
-Tensor.__invert__ = _invert
-Tensor.bitwise_not = bitwise_not
-Tensor.logical_and, Tensor.logical_or, Tensor.logical_xor = logical_and, logical_or, logical_xor
-Tensor.logical_not = logical_not
 Tensor.clamp = Tensor.clip = clamp
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 for _f in (exp, log, sin, cos, tanh, sqrt, relu, sigmoid, reciprocal, sign):
@@ -521,11 +441,7 @@ HANDLED.update({
     np.exp: exp, np.log: log, np.sin: sin, np.cos: cos, np.tanh: tanh, np.sqrt: sqrt,
     np.negative: neg, np.absolute: abs, np.fabs: abs, np.reciprocal: reciprocal, np.add: _add,
     np.subtract: _checked_sub, np.multiply: mul, np.true_divide: _div, np.power: pow,
-    np.equal: eq, np.not_equal: ne, np.less: lt, np.less_equal: le, np.greater: gt,
-    np.greater_equal: ge, np.clip: _np_clip, np.sign: sign, np.where: where,
-    np.logical_and: logical_and, np.logical_or: logical_or, np.logical_xor: logical_xor,
-    np.logical_not: logical_not, np.bitwise_and: bitwise_and, np.bitwise_or: bitwise_or,
-    np.bitwise_xor: bitwise_xor, np.invert: bitwise_not,
+    np.clip: _np_clip, np.sign: sign, np.where: where,
 })
 
 # public names: torch.add/sub take alpha=, torch.div takes rounding_mode=
@@ -536,4 +452,3 @@ div = divide = torch_div
 negative = neg
 absolute = abs
 clip = clamp
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
