@@ -138,3 +138,6 @@ class AccumulateGrad(Node):
     @property
     def variable(self) -> Any:
         return self._var()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"

@@ -116,13 +116,14 @@ def _check_versions(node: Node, vers: tuple) -> None:
             shape, dt = desc
             where = vc[1]
             at = f" The in-place operation that changed it was at {where}." if where else ""
+            producer = vc[2] if len(vc) > 2 else None
+            of = f", which is output 0 of {producer}," if producer else ""
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [torch.FloatTensor {list(shape)}], which is output 0 of "
-                f"{node.name()}, is at version {vc[0]}; expected version {v} instead. Hint: "
-                "enable anomaly detection to find the operation that failed to compute its "
-                "gradient, with torch.autograd.set_detect_anomaly(True)."
-                .replace("torch.FloatTensor", _type_name(dt)) +
+                f"inplace operation: [{_type_name(dt)} {list(shape)}]{of} is at version "
+                f"{vc[0]}; expected version {v} instead. Hint: enable anomaly detection to find "
+                "the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False)." +
                 f"\nfeathergrad: the tensor of shape {tuple(shape)} and dtype {dt} saved by "
                 f"{node.name()} was modified in place after it was saved.{at} Use an "
                 "out-of-place op (e.g. y = y + 1 instead of y += 1) or .clone() it first.")
@@ -474,7 +475,8 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
     seq = _seq
     keep_dtype = kind != "cmp" and isinstance(fwd, np.ufunc)
 
-    def op(input: Any, other: Any) -> Tensor:
+    def prep(input: Any, other: Any) -> tuple:
+        """Operands in PyTorch's result dtype (the slow path: mixed dtypes, ints, ndarrays)."""
         ta = type(input) is Tensor
         tb = type(other) is Tensor
         if ta and tb:
@@ -521,6 +523,26 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             bd = np.array(bd).astype(ad.dtype)
         elif type(ad) is int and bd.dtype.itemsize < 8 and bd.dtype.kind in "iu":
             ad = np.array(ad).astype(bd.dtype)
+        return ad, bd, input, other, ta, tb
+
+    def op(input: Any, other: Any) -> Tensor:
+        if type(input) is Tensor:
+            # fast paths: same-dtype tensors; a float tensor with a Python number
+            ad = input._data
+            t = type(other)
+            if t is Tensor:
+                bd = other._data
+                if ad.dtype is bd.dtype and (kind != "float" or ad.dtype.kind == "f"):
+                    ta = tb = True
+                else:
+                    ad, bd, input, other, ta, tb = prep(input, other)
+            elif (t is float or t is int) and ad.dtype.kind == "f":
+                bd = other
+                ta, tb = True, False
+            else:
+                ad, bd, input, other, ta, tb = prep(input, other)
+        else:
+            ad, bd, input, other, ta, tb = prep(input, other)
         try:
             out = fwd(ad, bd)
         except ValueError:

@@ -93,6 +93,12 @@ def _apply_inplace(t: Tensor, op: Callable, *others: Any) -> Tensor:
     record_inplace_site(t)
     if r._grad_fn is not None:
         _rebase(t, r._grad_fn, r._output_nr)
+        vc = t._vc   # PyTorch names the in-place op's node, without "Backward0", in errors
+        name = r._grad_fn.name().replace("Backward0", "").replace("Backward1", "")
+        if len(vc) < 3:
+            vc.append(name)
+        else:
+            vc[2] = name
     return t
 
 
