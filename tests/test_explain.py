@@ -148,6 +148,45 @@ def test_unknown_node_falls_back_to_the_op_table_rule():
     assert float(fg.explain(y).grads["x"][0]) == 2.0   # x0 appears in both partial sums
 
 
+def test_explain_graph_and_why_agree_with_the_engine_on_every_op_sample():
+    """For every sample of the op table: the leaves' gradients in explain() are the engine's,
+    and graph()/why_no_grad() run. Samples the engine itself cannot differentiate are left out."""
+    from tests.opsamples import all_samples
+    checked, failures = 0, []
+    for s in all_samples():
+        ins = [fg.tensor(a, requires_grad=(a.dtype.kind == "f" and i not in s.nondiff))
+               if isinstance(a, np.ndarray) else a for i, a in enumerate(s.inputs)]
+        leaves = [t for t in ins if isinstance(t, fg.Tensor) and t.requires_grad]
+        try:
+            out = s.fn(fg, *ins)
+            outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,))
+                    if isinstance(o, fg.Tensor) and o.requires_grad]
+            if not outs or not leaves:
+                continue
+            # distinct weights per element, so that every path's gradient is visible
+            y = sum((o * fg.tensor(np.linspace(0.5, 1.5, o.numel()).reshape(o.shape),
+                                   dtype=o.dtype)).sum() for o in outs)
+            want = fg.autograd.grad(y, leaves, retain_graph=True, allow_unused=True)
+        except Exception:
+            continue
+        checked += 1
+        try:
+            e = fg.explain(y, names={f"x{i}": t for i, t in enumerate(leaves)})
+            for i, w in enumerate(want):
+                got = e.grads.get(f"x{i}")
+                if w is None:
+                    assert got is None or not np.any(got)
+                else:
+                    np.testing.assert_allclose(np.broadcast_to(got, w.shape), w.numpy(),
+                                               rtol=1e-6, atol=1e-9)
+            assert str(e) and fg.viz.graph(y, grads=True).text()
+            assert all(fg.why_no_grad(t, y).reason == "not_run"
+                       for i, t in enumerate(leaves) if np.any(e.grads.get(f"x{i}")))
+        except Exception as exc:
+            failures.append(f"{s}: {exc!r}"[:300])
+    assert checked > 100 and not failures, "\n".join(failures)
+
+
 # ---- why_no_grad --------------------------------------------------------------------------------
 def test_why_not_a_leaf():
     x = fg.tensor(2.0, requires_grad=True)

@@ -62,7 +62,7 @@ def test_plot_second_derivative_and_expressions(plt):
     ts = np.linspace(0, 3, 30)
     ys = [line.get_ydata() for line in fig.axes[0].lines]
     np.testing.assert_allclose(ys[1], np.cos(ts), atol=1e-12)
-    assert "sin(t)" in fig.axes[0].get_title()
+    assert "sin(t)" in fig.axes[0].get_title() and fig.axes[0].get_xlabel() == "t"
 
 
 def test_plot_on_given_axes_and_at_given_points(plt):

@@ -17,7 +17,7 @@ MAX_POINTS = 1_000_000   # more points than pixels on any screen; bounds time an
 
 def plot_derivative(f: Callable | str, x_range: Any = (-5.0, 5.0), points: int = 200, *,
                     second: bool = False, ax: Any = None, label: str | None = None,
-                    xlabel: str = "x") -> Any:
+                    xlabel: str | None = None) -> Any:
     """Plot f and f' (and f'' with `second`) over `x_range` on one figure and return it.
 
     `f` is a function of a Tensor that acts elementwise (``torch.relu``, ``lambda x: x**2``) or
@@ -33,7 +33,7 @@ def plot_derivative(f: Callable | str, x_range: Any = (-5.0, 5.0), points: int =
 
     from ..autograd import grad
     xs = _xs(x_range, points)
-    fn, name = _function(f, label)
+    fn, name, var = _function(f, label)
     x = fg.tensor(xs, dtype=fg.float64, requires_grad=True)
     with np.errstate(all="ignore"):
         y = fn(x)
@@ -57,7 +57,7 @@ def plot_derivative(f: Callable | str, x_range: Any = (-5.0, 5.0), points: int =
         fig, ax = plt.subplots()
     for values, text in curves:
         ax.plot(xs, values.detach().numpy(), label=text)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel or var)
     ax.legend()
     if isinstance(f, str):
         ax.set_title(f"f(x) = {f.strip()}")
@@ -106,7 +106,7 @@ def parse_range(text: str) -> tuple[float, float]:
     return lo, hi
 
 
-def _function(f: Callable | str, label: str | None) -> tuple[Callable, str]:
+def _function(f: Callable | str, label: str | None) -> tuple[Callable, str, str]:
     if isinstance(f, str):
         from .expression import Expression
         expr = Expression(f)
@@ -115,8 +115,8 @@ def _function(f: Callable | str, label: str | None) -> tuple[Callable, str]:
             raise ValueError(f"plot_derivative plots a function of one variable; {f!r} uses "
                              f"{', '.join(names)}")
         var = names[0] if names else "x"
-        return (lambda x: expr(**{var: x})), label or "f"
+        return (lambda x: expr(**{var: x})), label or "f", var
     if not callable(f):
         raise TypeError(f"f must be a function or an expression string, got {type(f).__name__}")
     name = getattr(f, "__name__", "f")
-    return f, label or (name if name.isidentifier() and name != "<lambda>" else "f")
+    return f, label or (name if name.isidentifier() and name != "<lambda>" else "f"), "x"

@@ -28,6 +28,8 @@ def num(v: Any) -> str:
         return str(bool(v))
     if isinstance(v, (int, np.integer)):
         return str(int(v))
+    if isinstance(v, (complex, np.complexfloating)):
+        return f"({num(v.real)}{'+' if v.imag >= 0 else '-'}{num(abs(v.imag))}j)"
     v = float(v)
     if v == 0:
         return "0"   # also -0.0: a learner reads "-0" as a mistake
