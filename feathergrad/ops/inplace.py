@@ -25,7 +25,7 @@ from ._core import _freed_error, binary, defop, record_inplace_site
 
 ndarray = np.ndarray
 
-__all__ = ["index_add", "masked_fill"]
+__all__: list[str] = []
 
 
 def check_inplace(t: Tensor) -> None:
@@ -310,9 +310,7 @@ def _install() -> None:
     T.zero_ = zero_
     T.copy_ = copy_
     T.masked_fill_ = masked_fill_
-    T.masked_fill = masked_fill
     T.index_add_ = index_add_
-    T.index_add = index_add
     T.__setitem__ = setitem
 
 
@@ -378,18 +376,7 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     return _apply_inplace(self, _copy, src, s.shape)
 
 
-# ---- masked_fill, index_add -------------------------------------------------------------
-def _mf_fwd(x, mask, v):
-    return np.where(mask, np.asarray(v, dtype=x.dtype), x)
-
-
-_masked_fill = defop("masked_fill", _mf_fwd, "MaskedFillBackward0",
-                     x=lambda g, out, x, mask, v: np.where(mask, 0, g))
-_masked_fill_t = defop("masked_fill_tensor", _mf_fwd, "MaskedFillBackward1",
-                       x=lambda g, out, x, mask, v: np.where(mask, 0, g),
-                       v=lambda g, out, x, mask, v: np.where(mask, g, 0).sum())
-
-
+# ---- masked_fill_, index_add_ (the out-of-place ops live in index.py / scatter.py) -----------
 def _mask(mask: Any) -> ndarray:
     m = mask._data if type(mask) is Tensor else np.asarray(mask)
     if m.dtype != np.bool_:
@@ -398,65 +385,19 @@ def _mask(mask: Any) -> ndarray:
     return m
 
 
-def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
-    """Elements where `mask` is True replaced by `value` (a number or 0-d tensor)."""
-    m = _mask(mask)
-    if type(value) is Tensor:
-        if value._data.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {value._data.ndim} dimension(s).")
-        if value._data.dtype != input._data.dtype:
-            value = value.to(input.dtype)
-        return _masked_fill_t(input, m, value)
-    return _masked_fill(input, m, value)
-
-
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
+    from .index import masked_fill
     m = _mask(mask)
     if not _recording(self, (value,)):
         check_inplace(self)
         self._data[np.broadcast_to(m, self._data.shape)] = _other(value)
         record_inplace_site(self)
         return self
-    return _apply_inplace(self, masked_fill, m, value)
-
-
-def _index_add_fwd(x, dim, index, src, alpha):
-    out = x.copy()
-    idx = [slice(None)] * x.ndim
-    idx[dim] = index
-    np.add.at(out, tuple(idx), src * alpha if alpha != 1 else src)
-    return out
-
-
-def _take_along(g, dim, index):
-    return np.take(g, index, axis=dim) if type(g) is ndarray else g.index_select(dim, _T(index))
-
-
-def _T(a: ndarray) -> Tensor:
-    return Tensor._make(a)
-
-
-_index_add = defop("index_add", _index_add_fwd, "IndexAddBackward0",
-                   x=lambda g, out, x, dim, index, src, alpha: g,
-                   src=lambda g, out, x, dim, index, src, alpha:
-                   _take_along(g, dim, index) * alpha)
-
-
-def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
-    """input with `alpha * source` added at `index` along `dim` (repeated indices add up)."""
-    from ..tensor import _wrap_dim
-    d = _wrap_dim(dim, input._data.ndim)
-    idx = index._data if type(index) is Tensor else np.asarray(index)
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError("index_add_(): Expected dtype int32/int64 for index")
-    if source._data.dtype != input._data.dtype:
-        raise RuntimeError(f"index_add_(): self ({input.dtype}) and source ({source.dtype}) "
-                           "must have the same scalar type")
-    return _index_add(input, d, idx, source, alpha)
+    return _apply_inplace(self, masked_fill, Tensor._make(m), value)
 
 
 def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    from .scatter import index_add
     if not _recording(self, (source,)):
         check_inplace(self)
         r = index_add(self, dim, index, source, alpha=alpha)
