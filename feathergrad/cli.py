@@ -28,6 +28,7 @@ __all__ = ["main"]
 
 MAX_ARG = 1000       # characters of any one argument (the expression has the same limit)
 MAX_CLI_POINTS = 100_000
+MAX_VARIABLES = 32   # a Hessian of n variables costs n backward passes and n*n numbers
 
 
 class BadInput(Exception):
@@ -133,9 +134,13 @@ def _err(text: str) -> None:
 def _setup(expression: str, at: list[str]) -> tuple[Any, dict[str, float]]:
     from ._expr import parse_assignments
     from .viz.expression import Expression
+    if len(at) > MAX_VARIABLES:
+        raise BadInput(f"feathergrad: error: at most {MAX_VARIABLES} variables")
     point = parse_assignments([a.strip() for a in at])
     text = expression.strip()
     found = Expression(text).variables   # names in the text; --at may add unused ones
+    if len(set(found) | set(point)) > MAX_VARIABLES:
+        raise BadInput(f"feathergrad: error: at most {MAX_VARIABLES} variables")
     return Expression(text, list(point) + [v for v in found if v not in point]), point
 
 
@@ -211,7 +216,8 @@ def _derivatives(expr: Any, point: dict[str, float], wrt: list[str], order: int)
     for v, row in (hessian or {}).items():
         for w, d in row.items():
             _finite(d, f"the second derivative d2f/d{v}d{w}", expr, point, inf_ok=True)
-    notes = [n for v in wrt if (n := _kink(expr, point, v, gradient[v])) is not None]
+    notes = [n for v in wrt if v in expr.used and
+             (n := _kink(expr, point, v, gradient[v])) is not None]
     notes += [f"the derivative with respect to {v} is infinite here"
               for v, d in gradient.items() if math.isinf(d)]
     notes += [f"{v} does not appear in the expression: its derivative is 0"

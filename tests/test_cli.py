@@ -326,6 +326,12 @@ def test_hostile_points_refused(at, no_execution):
     assert rc == 2 and err and out == ""
 
 
+def test_too_many_variables_refused_quickly():
+    t0 = time.perf_counter()
+    rc, _, err = run("diff", "x", "--order", "2", "--at", *[f"v{i}=1" for i in range(5000)])
+    assert rc == 2 and "at most" in err and time.perf_counter() - t0 < 1.0
+
+
 SNIPPET = st.lists(st.sampled_from(
     ["x", "y", "1", "2.5", "1e3", "+", "-", "*", "/", "**", "(", ")", ",", " ", "exp", "log",
      "relu", "sqrt", "abs", ".", "[", "]", "__", "import", "os", "lambda", ":", "'", "=", "pi",
