@@ -119,6 +119,8 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
         if _state.inference:
             t._ex().inference = True
         return t
+    if isinstance(data, np.generic) and dtype is None:
+        data = np.asarray(data)   # a NumPy scalar keeps its dtype, as in PyTorch
     if isinstance(data, np.ndarray):
         npdt = to_dtype(dtype).np if dtype is not None else data.dtype
         arr = np.array(data, dtype=npdt)
