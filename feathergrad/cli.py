@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise BadInput(f"an argument is longer than {MAX_ARG} characters")
         args = parser.parse_args(_protect(args_in, parser))
         if args.command is None:
-            parser.print_help()
+            parser.print_help(sys.stderr)
             return 2
         if args.command == "lab":
             return _lab(args)

@@ -9,6 +9,7 @@ touches ``.grad``, never frees saved values and runs no hooks: looking must not 
 from __future__ import annotations
 
 import heapq
+import os
 import sys
 from dataclasses import dataclass, field
 from types import FrameType
@@ -132,7 +133,7 @@ def caller_frame(depth: int) -> FrameType | None:
         f: FrameType | None = sys._getframe(depth + 1)
     except ValueError:   # pragma: no cover - called from the top of the stack
         return None
-    pkg = __file__.rsplit("/viz/", 1)[0]
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # feathergrad/
     while f is not None and f.f_code.co_filename.startswith(pkg):
         f = f.f_back
     return f
