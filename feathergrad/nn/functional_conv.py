@@ -65,14 +65,25 @@ def _padded(x: np.ndarray, pads: tuple) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0)) + tuple(pads))
 
 
-def _cols(x: np.ndarray, k: tuple, geo: _Geo, group: slice | None = None) -> tuple:
-    """im2col: (N*Ho*Wo, C*kh*kw) matrix of the windows of x (channels of `group`)."""
-    if group is not None:
-        x = x[:, group]
-    ohw = _out_hw(x.shape[2:], k, geo)
-    win = _windows(_padded(x, geo[1]), k, ohw, geo[0], geo[2])
+def _offsets(k: tuple, ohw: tuple, stride: tuple, dil: tuple):
+    """(i, j, rows, cols): each kernel offset and the slices of the padded image it sees."""
+    for i in range(k[0]):
+        hs = slice(i * dil[0], i * dil[0] + stride[0] * (ohw[0] - 1) + 1, stride[0])
+        for j in range(k[1]):
+            yield i, j, hs, slice(j * dil[1], j * dil[1] + stride[1] * (ohw[1] - 1) + 1,
+                                  stride[1])
+
+
+def _cols(x: np.ndarray, k: tuple, geo: _Geo) -> tuple:
+    """im2col as (N, C*kh*kw, Ho*Wo): one strided copy per kernel offset (each a block of
+    whole rows), so a convolution is one batched product W (O, C*kh*kw) @ cols."""
     n, c = x.shape[:2]
-    return win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ohw[0] * ohw[1], c * k[0] * k[1]), ohw
+    ohw = _out_hw(x.shape[2:], k, geo)
+    xp = _padded(x, geo[1])
+    cols = np.empty((n, c, k[0], k[1], ohw[0], ohw[1]), dtype=x.dtype)
+    for i, j, hs, ws in _offsets(k, ohw, geo[0], geo[2]):
+        cols[:, :, i, j] = xp[:, :, hs, ws]
+    return cols.reshape(n, c * k[0] * k[1], ohw[0] * ohw[1]), ohw
 
 
 # ---- the three bilinear kernels (ndarray level) -----------------------------------------------
@@ -81,38 +92,32 @@ def _conv_np(x, w, b, geo):
     x, w = _to2d(x, one_d), _to2d(w, one_d)
     n = x.shape[0]
     o, cg, kh, kw = w.shape
-    og = o // groups
-    outs = []
-    for gi in range(groups):
-        cols, ohw = _cols(x, (kh, kw), geo, slice(gi * cg, (gi + 1) * cg) if groups > 1 else None)
-        outs.append(cols @ w[gi * og:(gi + 1) * og].reshape(og, -1).T)
-    out = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
-    out = out.reshape(n, ohw[0], ohw[1], o).transpose(0, 3, 1, 2)
+    cols, ohw = _cols(x, (kh, kw), geo)
+    if groups == 1:
+        out = np.matmul(w.reshape(o, -1), cols)                       # (N, O, Ho*Wo)
+    else:
+        out = np.matmul(w.reshape(groups, o // groups, -1),
+                        cols.reshape(n, groups, cg * kh * kw, -1)).reshape(n, o, -1)
     if b is not None:
-        out = out + b.reshape(1, o, 1, 1)
-    return _from2d(np.ascontiguousarray(out), one_d)
+        out += b.reshape(1, o, 1)
+    return _from2d(out.reshape(n, o, ohw[0], ohw[1]), one_d)
 
 
 def _conv_dx_np(g, w, geo, xshape):
     one_d, groups = geo[4], geo[3]
-    stride, pads, dil = geo[0], geo[1], geo[2]
+    pads = geo[1]
     g, w = _to2d(g, one_d), _to2d(w, one_d)
     xs = (xshape[0], xshape[1], 1, xshape[2]) if one_d else tuple(xshape)
     n, o, ho, wo = g.shape
     _, cg, kh, kw = w.shape
     og = o // groups
+    g3 = g.reshape(n, groups, og, ho * wo)
+    wt = np.swapaxes(w.reshape(groups, og, cg * kh * kw), 1, 2)       # (G, cg*k*k, og)
+    dcols = np.matmul(wt, g3).reshape(n, xs[1], kh, kw, ho, wo)
     hp, wp = xs[2] + pads[0][0] + pads[0][1], xs[3] + pads[1][0] + pads[1][1]
     dxp = np.zeros((n, xs[1], hp, wp), dtype=g.dtype)
-    gm = g.transpose(0, 2, 3, 1).reshape(-1, o)
-    for gi in range(groups):
-        dcols = gm[:, gi * og:(gi + 1) * og] @ w[gi * og:(gi + 1) * og].reshape(og, -1)
-        dcols = dcols.reshape(n, ho, wo, cg, kh, kw)
-        tgt = dxp[:, gi * cg:(gi + 1) * cg]
-        for i in range(kh):
-            hs = slice(i * dil[0], i * dil[0] + stride[0] * (ho - 1) + 1, stride[0])
-            for j in range(kw):
-                ws = slice(j * dil[1], j * dil[1] + stride[1] * (wo - 1) + 1, stride[1])
-                tgt[:, :, hs, ws] += dcols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
+    for i, j, hs, ws in _offsets((kh, kw), (ho, wo), geo[0], geo[2]):
+        dxp[:, :, hs, ws] += dcols[:, :, i, j]
     dx = dxp[:, :, pads[0][0]:hp - pads[0][1], pads[1][0]:wp - pads[1][1]]
     return _from2d(np.ascontiguousarray(dx), one_d)
 
@@ -122,13 +127,18 @@ def _conv_dw_np(x, g, geo, wshape):
     x, g = _to2d(x, one_d), _to2d(g, one_d)
     ws = (wshape[0], wshape[1], 1, wshape[2]) if one_d else tuple(wshape)
     o, cg, kh, kw = ws
-    og = o // groups
-    gm = g.transpose(0, 2, 3, 1).reshape(-1, o)
-    parts = []
-    for gi in range(groups):
-        cols, _ = _cols(x, (kh, kw), geo, slice(gi * cg, (gi + 1) * cg) if groups > 1 else None)
-        parts.append((gm[:, gi * og:(gi + 1) * og].T @ cols).reshape(og, cg, kh, kw))
-    dw = parts[0] if groups == 1 else np.concatenate(parts, axis=0)
+    n = x.shape[0]
+    cols, ohw = _cols(x, (kh, kw), geo)
+    cols = cols.reshape(n, groups, cg * kh * kw, -1)
+    g4 = g.reshape(n, groups, o // groups, -1)
+    if n * o * cg * kh * kw <= 1 << 22:
+        # NOTE: one batched product then a sum over the batch: fastest while N*O*C*k*k is small
+        dw = np.matmul(g4, np.swapaxes(cols, 2, 3)).sum(axis=0)
+    else:
+        dw = np.zeros((groups, o // groups, cg * kh * kw), dtype=g.dtype)
+        for k in range(n):
+            dw += np.matmul(g4[k], np.swapaxes(cols[k], 1, 2))
+    dw = dw.reshape(o, cg, kh, kw)
     return dw[:, :, 0, :] if one_d else dw
 
 
@@ -252,31 +262,83 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
 
 
 # ---- max pooling -----------------------------------------------------------------------------
-def _gather_fwd(x, idx, hw):
+class _PoolGeo(tuple):
+    """(kernel, stride, padding, dilation, output hw, input hw) of a max pooling."""
+
+    __slots__ = ()
+
+
+def _pool_frame(shape: tuple, geo: _PoolGeo) -> tuple:
+    """Height and width of the padded frame that every window fits in."""
+    k, s, p, d, ohw, hw = geo
+    return tuple(max((ohw[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1, hw[i] + p[i]) for i in range(2))
+
+
+def _max_np(x: np.ndarray, geo: _PoolGeo) -> tuple:
+    """Window maxima and which kernel offset holds each (the first one, or the last NaN, as
+    PyTorch picks): a loop over the kh*kw offsets, each step a few whole-array operations."""
+    k, s, p, d, ohw, hw = geo
+    fh, fw = _pool_frame(x.shape, geo)
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    if p[0] or p[1] or fh > hw[0] or fw > hw[1]:
+        x = np.pad(x, ((0, 0), (0, 0), (p[0], fh - hw[0] - p[0]), (p[1], fw - hw[1] - p[1])),
+                   constant_values=fill)
+    best = kidx = None
+    for n, (_, _, hs, ws) in enumerate(_offsets(k, ohw, s, d)):
+        v = x[:, :, hs, ws]
+        if best is None:
+            best = v.copy()
+            kidx = np.zeros(best.shape, dtype=np.int32)
+            continue
+        m = v > best
+        if x.dtype.kind == "f":
+            m |= np.isnan(v)
+        np.maximum(best, v, out=best)
+        kidx += m * (n - kidx)
+    return best, kidx
+
+
+def _flat_indices(kidx: np.ndarray, geo: _PoolGeo) -> np.ndarray:
+    """PyTorch's indices: flat positions of the maxima in each unpadded H*W plane."""
+    k, s, p, d, ohw, hw = geo
+    ki, kj = np.divmod(kidx, k[1])
+    rows = (np.arange(ohw[0]) * s[0] - p[0]).reshape(-1, 1) + ki * d[0]
+    cols = np.arange(ohw[1]) * s[1] - p[1] + kj * d[1]
+    return (rows * hw[1] + cols).astype(np.int64)
+
+
+def _gather_fwd(x, kidx, geo, vals):
+    if vals is not None:
+        return vals
     n, c = x.shape[:2]
-    flat = x.reshape(n, c, -1)
-    return np.take_along_axis(flat, idx.reshape(n, c, -1), axis=2).reshape(idx.shape)
+    idx = _flat_indices(kidx, geo)
+    return np.take_along_axis(x.reshape(n, c, -1), idx.reshape(n, c, -1), axis=2).reshape(
+        idx.shape)
 
 
-def _scatter_fwd(g, idx, hw):
-    n, c = g.shape[:2]
-    size = hw[0] * hw[1]
-    base = (np.arange(n * c, dtype=np.int64) * size).reshape(n, c, 1)
-    pos = (idx.reshape(n, c, -1) + base).ravel()
-    out = np.bincount(pos, weights=g.reshape(-1), minlength=n * c * size)
-    return out.astype(g.dtype, copy=False).reshape((n, c) + tuple(hw))
+def _scatter_fwd(g, kidx, geo):
+    k, s, p, d, ohw, hw = geo
+    fh, fw = _pool_frame(g.shape, geo)
+    dxp = np.zeros(g.shape[:2] + (fh, fw), dtype=g.dtype)
+    for n, (_, _, hs, ws) in enumerate(_offsets(k, ohw, s, d)):
+        dxp[:, :, hs, ws] += g * (kidx == n)
+    return dxp[:, :, p[0]:p[0] + hw[0], p[1]:p[1] + hw[1]].copy()
 
 
-def _scatter_any(g, idx, hw):
-    return _pool_scatter(g, idx, hw) if type(g) is Tensor else _scatter_fwd(g, idx, hw)
+def _scatter_any(g, kidx, geo):
+    return _pool_scatter(g, kidx, geo) if type(g) is Tensor else _scatter_fwd(g, kidx, geo)
+
+
+def _gather_any(gg, kidx, geo):
+    return _pool_gather(gg, kidx, geo, None) if type(gg) is Tensor else _gather_fwd(
+        gg, kidx, geo, None)
 
 
 _pool_gather = defop("max_pool2d", _gather_fwd, "MaxPool2DWithIndicesBackward0",
-                     x=lambda g, out, x, idx, hw: _scatter_any(g, idx, hw))
+                     x=lambda g, out, x, kidx, geo, vals: _scatter_any(g, kidx, geo))
 _pool_scatter = defop("max_pool2d_backward", _scatter_fwd,
                       "MaxPool2DWithIndicesBackwardBackward0",
-                      g=lambda gg, out, g, idx, hw: _pool_gather(gg, idx, hw)
-                      if type(gg) is Tensor else _gather_fwd(gg, idx, hw))
+                      g=lambda gg, out, g, kidx, geo: _gather_any(gg, kidx, geo))
 
 
 def _pool_geometry(shape: tuple, k: tuple, s: tuple, p: tuple, d: tuple, ceil: bool) -> tuple:
@@ -328,25 +390,10 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     k, s, p, d = _pool_args(x, kernel_size, stride, padding, dilation)
     hw = x.shape[2:]
     ohw = _pool_geometry(x.shape, k, s, p, d, ceil_mode)
-    idx = _max_indices(x, k, s, p, d, ohw)
-    out = _pool_gather(input, idx, hw)
-    return (out, _make(idx)) if return_indices else out
-
-
-def _max_indices(x: np.ndarray, k: tuple, s: tuple, p: tuple, d: tuple, ohw: tuple
-                 ) -> np.ndarray:
-    n, c, h, w = x.shape
-    need_h = (ohw[0] - 1) * s[0] + d[0] * (k[0] - 1) + 1
-    need_w = (ohw[1] - 1) * s[1] + d[1] * (k[1] - 1) + 1
-    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xp = np.pad(x, ((0, 0), (0, 0), (p[0], max(need_h - h - p[0], 0)),
-                    (p[1], max(need_w - w - p[1], 0))), constant_values=fill)
-    win = _windows(xp, k, ohw, s, d).reshape(n, c, ohw[0], ohw[1], k[0] * k[1])
-    a = win.argmax(axis=-1)
-    kh_i, kw_i = np.divmod(a, k[1])
-    rows = np.arange(ohw[0]).reshape(-1, 1) * s[0] + kh_i * d[0] - p[0]
-    cols = np.arange(ohw[1]) * s[1] + kw_i * d[1] - p[1]
-    return (rows * w + cols).astype(np.int64)
+    geo = _PoolGeo((k, s, p, d, ohw, hw))
+    vals, kidx = _max_np(x, geo)
+    out = _pool_gather(input, kidx, geo, vals)
+    return (out, _make(_flat_indices(kidx, geo))) if return_indices else out
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
