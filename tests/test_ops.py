@@ -133,3 +133,12 @@ def test_matches_torch(s: OpSample):
             assert not np.any(_np(b))
             continue
         np.testing.assert_allclose(a.numpy(), _np(b), rtol=1e-6, atol=1e-9)
+
+
+def test_saved_values_found_from_bytecode_match_dis():
+    """The fast bytecode scan that decides what each op saves agrees with `dis` on every rule."""
+    from feathergrad.ops._core import _used_params, _used_params_dis
+    rules = [r for cls in OPS.values() for r in getattr(cls, "_rules", ()) if r is not None]
+    assert len(rules) > 100
+    for r in rules:
+        assert _used_params(r) == _used_params_dis(r), r

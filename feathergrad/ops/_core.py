@@ -135,19 +135,49 @@ def _type_name(npdt: np.dtype) -> str:
             "int32": "torch.IntTensor", "bool": "torch.BoolTensor"}.get(str(npdt), str(npdt))
 
 
+_LOAD_FAST = {dis.opmap[n] for n in ("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
+              if n in dis.opmap}
+_LOAD_FAST2 = dis.opmap.get("LOAD_FAST_LOAD_FAST", -1)   # Python 3.13: two 4-bit indices
+_EXTENDED = dis.opmap["EXTENDED_ARG"]
+
+
 def _used_params(fn: Callable) -> set[str]:
-    """The parameter names a rule actually reads (so the forward saves only those)."""
+    """The parameter names a rule actually reads (so the forward saves only those).
+
+    Scans the raw bytecode (word code) for LOAD_FAST: at import time this runs for every op, and
+    ``dis.get_instructions`` would cost tens of milliseconds of import time.
+    """
+    code = fn.__code__
+    names = set(code.co_cellvars)
+    raw = code.co_code
+    varnames = code.co_varnames
+    for k in range(0, len(raw), 2):
+        op = raw[k]
+        if op in _LOAD_FAST:
+            if k and raw[k - 2] == _EXTENDED:   # more than 256 locals: let dis decode it
+                return _used_params_dis(fn)
+            names.add(varnames[raw[k + 1]])
+        elif op == _LOAD_FAST2:
+            a = raw[k + 1]
+            names.add(varnames[a >> 4])
+            names.add(varnames[a & 15])
+    for c in code.co_consts:   # nested lambdas read closure cells of the rule
+        if hasattr(c, "co_freevars"):
+            names.update(c.co_freevars)
+    return names
+
+
+def _used_params_dis(fn: Callable) -> set[str]:
     code = fn.__code__
     names = set(code.co_cellvars)
     for ins in dis.get_instructions(code):
         if ins.opname.startswith("LOAD_FAST") or ins.opname == "LOAD_DEREF":
             v = ins.argval
             names.update(v if isinstance(v, tuple) else (v,))
-    for c in code.co_consts:   # nested lambdas read closure cells of the rule
+    for c in code.co_consts:
         if hasattr(c, "co_freevars"):
             names.update(c.co_freevars)
     return names
-
 
 def _new_node_class(name: str, params: tuple[str, ...], rules: dict[str, Callable],
                     key: str | None = None, base: type | None = None) -> type:
