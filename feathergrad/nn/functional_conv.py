@@ -1,6 +1,6 @@
-"""Convolution and pooling on NumPy stride tricks: im2col is a strided view copied once into
-a matrix, so a convolution is one matrix product; backward scatters with a loop over kernel
-offsets (kh * kw slices), never over pixels.
+"""Convolution and pooling with NumPy slicing: im2col copies one strided slice per kernel
+offset, so a convolution is one batched matrix product; pooling and every backward scatter
+also loop over the kh * kw kernel offsets (whole-array operations), never over pixels.
 
 Second order comes from three bilinear primitives that are each other's derivatives:
 ``conv(x, w)``, its input gradient ``conv_dx(g, w)`` and its weight gradient ``conv_dw(x, g)``.
@@ -13,11 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..ops._core import defop
 from ..tensor import Tensor
-from ._util import as_tensor_arg
+from ._util import as_tensor_arg, need_float
 
 __all__ = ["conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
            "adaptive_avg_pool1d", "adaptive_avg_pool2d", "unfold"]
@@ -42,15 +41,6 @@ def _to2d(a: np.ndarray, one_d: bool) -> np.ndarray:
 
 def _from2d(a: np.ndarray, one_d: bool) -> np.ndarray:
     return a[:, :, 0, :] if one_d else a
-
-
-def _windows(xp: np.ndarray, k: tuple, out_hw: tuple, stride: tuple, dil: tuple) -> np.ndarray:
-    """(N, C, Ho, Wo, kh, kw) strided view of the (padded) image xp."""
-    n, c = xp.shape[:2]
-    sn, sc, sh, sw = xp.strides
-    return as_strided(xp, (n, c, out_hw[0], out_hw[1], k[0], k[1]),
-                      (sn, sc, sh * stride[0], sw * stride[1], sh * dil[0], sw * dil[1]),
-                      writeable=False)
 
 
 def _out_hw(hw: tuple, k: tuple, geo: _Geo) -> tuple:
@@ -422,8 +412,11 @@ def _avg_fwd(x, geo):
     need_w = (ohw[1] - 1) * s[1] + k[1]
     xp = np.pad(x, ((0, 0), (0, 0), (p[0], max(need_h - hw[0] - p[0], 0)),
                     (p[1], max(need_w - hw[1] - p[1], 0))))
-    win = _windows(xp, k, ohw, s, (1, 1))
-    return (win.sum(axis=(4, 5)) / div).astype(x.dtype, copy=False)
+    out = None
+    for _, _, hs, ws in _offsets(k, ohw, s, (1, 1)):
+        out = xp[:, :, hs, ws].copy() if out is None else np.add(out, xp[:, :, hs, ws], out=out)
+    out /= div
+    return out
 
 
 def _avg_adj(g, geo):
@@ -473,6 +466,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                           count_include_pad, divisor_override).squeeze(0)
     if x.ndim != 4:
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    need_float(input, "avg_pool2d")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     k, s, p, _ = _pool_args(x, kernel_size, stride, padding, 1)
