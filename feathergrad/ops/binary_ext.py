@@ -98,8 +98,10 @@ def check_fits(npdt: np.dtype, v: Any) -> None:
     an overflow, as PyTorch does."""
     if npdt.kind == "f" and npdt.itemsize >= 4:   # NOTE: hot path (x ** 2): nothing to check
         return
+    if npdt.itemsize == 8 or (npdt.itemsize == 4 and npdt.kind == "f") or type(v) is bool:
+        return       # a Python number always fits (or becomes inf, as in PyTorch)
     name = _C_TYPES.get(npdt.name)
-    if name is None or type(v) is bool:
+    if name is None:
         return
     lim = np.finfo(npdt) if npdt.kind == "f" else np.iinfo(npdt)
     if (type(v) is int or npdt.kind == "f") and math.isfinite(v) and not lim.min <= v <= lim.max:

@@ -52,18 +52,23 @@ def _relu(x):
     return np.maximum(x, 0, dtype=x.dtype) if x.dtype.kind != "b" else x
 
 
-def _neg_fwd(x):
-    if x.dtype.kind == "b":
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
-                           "you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
-    return np.negative(x)
+def neg(input: Any) -> Tensor:
+    """-input. Refused for bool tensors, as in PyTorch."""
+    try:
+        return _neg(input)
+    except TypeError:   # NumPy refuses bool negation: say it the way PyTorch does
+        if type(input) is Tensor and input._data.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.") from None
+        raise
 
 
-def _abs_fwd(x):
-    if x.dtype.kind == "b":
-        raise not_implemented_for("abs_cpu", x.dtype)
-    return np.abs(x)
+def abs(input: Any) -> Tensor:  # noqa: A001
+    """|input|; its gradient at 0 is 0 (PyTorch's convention). Refused for bool tensors."""
+    if type(input) is Tensor and input._data.dtype.kind == "b":
+        raise not_implemented_for("abs_cpu", input._data.dtype)
+    return _abs(input)
 
 
 # ---- unary elementwise -----------------------------------------------------------------
@@ -74,12 +79,13 @@ cos = unary("cos", np.cos, "CosBackward0", rule=lambda g, out, x: g * -np.sin(x)
 tanh = unary("tanh", np.tanh, "TanhBackward0", rule=lambda g, out, x: g * (1 - out * out))
 # NOTE: sqrt'(0) = inf, as in PyTorch
 sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", rule=lambda g, out, x: g / (2 * out))
-neg = unary("neg", _neg_fwd, "NegBackward0", float_op=False, rule=lambda g, out, x: -g)
+_neg = unary("neg", np.negative, "NegBackward0", float_op=False, rule=lambda g, out, x: -g)
 # NOTE: relu'(0) = 0 and abs'(0) = 0, as in PyTorch
 relu = unary("relu", _relu, "ReluBackward0", float_op=False, scalar_ok=True,
              rule=lambda g, out, x: np.where(out > 0, g, 0))
-abs = unary("abs", _abs_fwd, "AbsBackward0", float_op=False,  # noqa: A001
-            rule=lambda g, out, x: g * np.sign(x))
+_abs = unary("abs", np.absolute, "AbsBackward0", float_op=False,
+             rule=lambda g, out, x: g * np.sign(x))
+neg._node, abs._node = _neg._node, _abs._node    # what in-place forms read (saved inputs)
 sign = unary("sign", sign_fwd, "SignBackward0", float_op=False, rule=lambda g, out, x: g * 0)
 reciprocal = unary("reciprocal", np.reciprocal, "ReciprocalBackward0",
                    rule=lambda g, out, x: -g * (out * out))
@@ -119,7 +125,9 @@ def _sub_bool_error(input: Any, other: Any) -> RuntimeError:
 
 
 def _checked_sub(input: Any, other: Any) -> Tensor:
-    if _is_bool(input) or _is_bool(other):
+    # NOTE: checks inlined: this is the hot path of every `a - b`
+    if ((type(input) is Tensor and input._data.dtype.kind == "b") or type(other) is bool or
+            (type(other) is Tensor and other._data.dtype.kind == "b") or type(input) is bool):
         raise _sub_bool_error(input, other)
     return _sub(input, other)
 
@@ -168,6 +176,11 @@ def _pow_bool_error() -> NotImplementedError:
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001
     """input ** exponent. d/dx at x = 0 with exponent 0 is 0; d/dexponent at base 0 is 0."""
+    if type(input) is Tensor:     # the hot case first: float tensor ** Python number
+        te = type(exponent)
+        d = input._data.dtype
+        if (te is int or te is float) and d.kind == "f" and d.itemsize > 2:
+            return pow_ts(input, exponent)
     if type(input) is Tensor and _num(exponent):
         e = exponent.item() if isinstance(exponent, np.generic) else exponent
         k = input._data.dtype.kind
