@@ -56,6 +56,8 @@ class OpNode(Node):
                 out = _make(out, self)
         else:
             args = [a._data if type(a) is Tensor else a for a in args]
+            if type(g) is not ndarray:
+                g = np.asarray(g)   # a NumPy scalar from an elementwise rule: rules here index g
         res = []
         for e, rule in zip(self.next_functions, self._rules):
             res.append(None if e[0] is None else rule(g, out, *args))
@@ -110,23 +112,50 @@ def _freed_error(node: Node) -> RuntimeError:
         "changed, recompute the forward pass instead.")
 
 
-def _check_versions(node: Node, vers: tuple) -> None:
+def _check_versions(node: Node, vers: Any) -> None:
+    """Refuse to backpropagate through a saved value changed in place since it was saved.
+
+    `vers` is flat, ``(counter, version, counter, version, ...)`` (the hot paths: no per-entry
+    tuples for the garbage collector to scan), or a sequence of ``(counter, version, (shape,
+    dtype))`` entries."""
+    if type(vers[0]) is list:
+        for k in range(0, len(vers), 2):
+            vc = vers[k]
+            if vc[0] != vers[k + 1]:
+                _version_error(node, vc, vers[k + 1], _describe(node, vc))
+        return
     for vc, v, desc in vers:
         if vc[0] != v:
-            shape, dt = desc
-            where = vc[1]
-            at = f" The in-place operation that changed it was at {where}." if where else ""
-            producer = vc[2] if len(vc) > 2 else None
-            of = f", which is output 0 of {producer}," if producer else ""
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_type_name(dt)} {list(shape)}]{of} is at version "
-                f"{vc[0]}; expected version {v} instead. Hint: enable anomaly detection to find "
-                "the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False)." +
-                f"\nfeathergrad: the tensor of shape {tuple(shape)} and dtype {dt} saved by "
-                f"{node.name()} was modified in place after it was saved.{at} Use an "
-                "out-of-place op (e.g. y = y + 1 instead of y += 1) or .clone() it first.")
+            _version_error(node, vc, v, desc)
+
+
+def _describe(node: Node, vc: list) -> tuple:
+    """(shape, dtype) of the saved value that owns version counter `vc` (for the error)."""
+    saved = node._saved
+    for item in (saved[0] if type(saved[0]) is list else saved):
+        if type(item) is Tensor and item._vc is vc:
+            return item._data.shape, item._data.dtype
+    for item in saved:
+        if type(item) is ndarray:
+            return item.shape, item.dtype
+    return (), np.dtype(np.float32)
+
+
+def _version_error(node: Node, vc: list, v: int, desc: tuple) -> None:
+    shape, dt = desc
+    where = vc[1]
+    at = f" The in-place operation that changed it was at {where}." if where else ""
+    producer = vc[2] if len(vc) > 2 else None
+    of = f", which is output 0 of {producer}," if producer else ""
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{_type_name(dt)} {list(shape)}]{of} is at version "
+        f"{vc[0]}; expected version {v} instead. Hint: enable anomaly detection to find "
+        "the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)." +
+        f"\nfeathergrad: the tensor of shape {tuple(shape)} and dtype {dt} saved by "
+        f"{node.name()} was modified in place after it was saved.{at} Use an "
+        "out-of-place op (e.g. y = y + 1 instead of y += 1) or .clone() it first.")
 
 
 def _type_name(npdt: np.dtype) -> str:
@@ -321,11 +350,10 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
             t = _make(out, n)
             if save_x:
                 vc = input._vc
-                vers = ((vc, vc[0], (d.shape, d.dtype)),)
+                # NOTE: the output's own later in-place changes are caught too
+                vers = (vc, vc[0], t._vc, 0) if save_out else (vc, vc[0])
             else:
-                vers = ()
-            if save_out:   # NOTE: the output's own later in-place changes are caught too
-                vers += ((t._vc, 0, (out.shape, out.dtype)),)
+                vers = (t._vc, 0) if save_out else ()
             n._saved = (input if save_x else None, out if save_out else None, vers)
             if _engine._anomaly[0]:
                 _remember_forward(n)
@@ -414,11 +442,9 @@ def unary_p(name: str, fwd: Callable, node: str, rule: Callable,
             t = _make(out, n)
             if save_x:
                 vc = input._vc
-                vers = ((vc, vc[0], (d.shape, d.dtype)),)
+                vers = (vc, vc[0], t._vc, 0) if save_out else (vc, vc[0])
             else:
-                vers = ()
-            if save_out:
-                vers += ((t._vc, 0, (out.shape, out.dtype)),)
+                vers = (t._vc, 0) if save_out else ()
             n._saved = (input if save_x else None, out if save_out else None, vers, p)
             if _engine._anomaly[0]:
                 _remember_forward(n)
@@ -613,16 +639,16 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
                 sa = input
                 if ta:
                     vc = input._vc
-                    vers = ((vc, vc[0], (input._data.shape, input._data.dtype)),)
+                    vers = (vc, vc[0])
             if (ra and b_by_a) or (rb and b_by_b):
                 sb = other
                 if tb:
                     vc = other._vc
-                    vers += ((vc, vc[0], (other._data.shape, other._data.dtype)),)
+                    vers += (vc, vc[0])
             save_out = (ra and o_by_a) or (rb and o_by_b)
             t = _make(out, n)
             if save_out:
-                vers += ((t._vc, 0, (out.shape, out.dtype)),)
+                vers += (t._vc, 0)
             n._saved = (sa, sb, out if save_out else None, vers)
             if _engine._anomaly[0]:
                 _remember_forward(n)
