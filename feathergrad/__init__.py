@@ -31,6 +31,7 @@ from .ops.convert import *  # noqa: F403
 from .ops.diag import *  # noqa: F403
 from .ops.einsum import *  # noqa: F403
 from .ops.extrema import *  # noqa: F403
+from .ops.gamma import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
 from .ops.index import *  # noqa: F403
 from .ops.join import *  # noqa: F403

@@ -13,6 +13,7 @@ from ..autograd.graph import Node
 from ..tensor import Tensor
 from . import binary_ext as B
 from . import clamp_lerp as C
+from . import gamma as G
 from . import logical as L
 from . import unary_ext as U
 from .inplace import _apply_inplace, _unary_inplace
@@ -97,6 +98,10 @@ T.acosh_ = _refused("acosh", U.acosh, np.arccosh)
 T.atanh_ = _refused("atanh", U.atanh, np.arctanh)
 T.arcsin_, T.arccos_, T.arctan_ = T.asin_, T.acos_, T.atan_
 T.arcsinh_, T.arccosh_, T.arctanh_ = T.asinh_, T.acosh_, T.atanh_
+T.lgamma_ = _unary("lgamma_", G.lgamma)
+T.digamma_ = _unary("digamma_", G.digamma)
+T.polygamma_ = _with_args("polygamma_", lambda x, n: G.polygamma_inplace_op(G._float(x), n))
+T.mvlgamma_ = _with_args("mvlgamma_", G.mvlgamma)
 T.round_ = _with_args("round_", U.round, keeps_input=False)
 T.nan_to_num_ = _with_args("nan_to_num_", U.nan_to_num)
 T.logit_ = _with_args("logit_", U.logit)

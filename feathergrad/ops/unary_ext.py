@@ -272,6 +272,32 @@ signbit = _pred("signbit", np.signbit, lambda d: d < 0 if d.dtype.kind == "i" el
 isreal = _pred("isreal", lambda d: np.imag(d) == 0, _true)
 
 
+# ---- docstrings of the one-line ops: what they compute and their gradient's edge cases --------
+for _f, _doc in (
+        (exp2, "2 ** input."), (expm1, "exp(input) - 1, accurate near 0."),
+        (log2, "Base-2 logarithm; gradient inf at 0."), (log10, "Base-10 logarithm."),
+        (log1p, "log(1 + input), accurate near 0; gradient inf at -1."),
+        (rsqrt, "1 / sqrt(input); gradient -inf at 0."), (tan, "Tangent."),
+        (asin, "Inverse sine on [-1, 1]; gradient inf at +-1, nan outside."),
+        (acos, "Inverse cosine on [-1, 1]; gradient -inf at +-1, nan outside."),
+        (atan, "Inverse tangent."), (sinh, "Hyperbolic sine."), (cosh, "Hyperbolic cosine."),
+        (asinh, "Inverse hyperbolic sine."),
+        (acosh, "Inverse hyperbolic cosine on [1, inf); gradient inf at 1."),
+        (atanh, "Inverse hyperbolic tangent on (-1, 1); gradient inf at +-1."),
+        (deg2rad, "Degrees to radians."), (rad2deg, "Radians to degrees."),
+        (sinc, "sin(pi x) / (pi x), 1 at 0; gradient 0 at 0."),
+        (erf, "The error function (NumPy-only, about 1e-16 relative in float64)."),
+        (erfc, "1 - erf(input), accurate in the tails."),
+        (erfinv, "The inverse of erf on (-1, 1); +-inf at +-1, nan outside."),
+        (floor, "Largest integer <= input (integer tensors are returned as they are); zero "
+                "gradient."),
+        (ceil, "Smallest integer >= input; zero gradient."),
+        (trunc, "Rounds toward zero; zero gradient."),
+        (frac, "input - trunc(input); gradient 1."),
+        (sgn, "The sign (-1, 0, 1; 0 at nan) for real input; zero gradient.")):
+    _f.__doc__ = _doc
+
+
 # ---- Tensor methods and NumPy dispatch ---------------------------------------------------
 for _f in (exp2, expm1, log2, log10, log1p, rsqrt, square, tan, asin, acos, atan, sinh, cosh,
            asinh, acosh, atanh, erf, erfc, erfinv, logit, sinc, deg2rad, rad2deg, floor, ceil,

@@ -64,6 +64,17 @@ SAMPLES = [
     S(("logit",), lambda m, x: m.logit(x), [rand(5, low=0.1, high=0.9)]),
     S(("logit",), lambda m, x: m.logit(x, eps=0.05), [np.array([0.01, 0.2, 0.5, 0.97])],
       name="eps"),
+    # ---- gamma family --------------------------------------------------------------------
+    S(("lgamma",), lambda m, x: m.lgamma(x), [rand(3, 4, low=0.2, high=6.0)]),
+    S(("lgamma",), lambda m, x: x.lgamma(), [_frac_away(5, low=-4.0, high=-0.1)], name="neg"),
+    S(("digamma",), lambda m, x: m.digamma(x.t()), [rand(3, 2, low=0.3, high=15.0)], name="t"),
+    S(("digamma",), lambda m, x: m.digamma(x), [_frac_away(4, low=-3.0, high=-0.1)],
+      name="neg"),
+    S(("polygamma",), lambda m, x: m.polygamma(1, x) + m.polygamma(2, x), [rand(5, low=0.5,
+                                                                              high=4.0)]),
+    S(("polygamma",), lambda m, x: x.polygamma(3), [rand(low=0.5, high=4.0)], name="0-d"),
+    S(("mvlgamma",), lambda m, x: m.mvlgamma(x, 3), [rand(2, 3, low=1.2, high=5.0)]),
+    S(("polygamma_",), lambda m, x: (x * 1).polygamma_(1), [rand(4, low=0.5, high=4.0)]),
     # ---- rounding (zero gradient) ------------------------------------------------------
     S(("floor",), lambda m, x: m.floor(x) * x, [_frac_away(5)]),
     S(("ceil",), lambda m, x: m.ceil(x) + x, [_frac_away(2, 3)]),
