@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+from ._functional_call import functional_call
 from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
 from ._vmap import vmap
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "linearize",
-           "vmap"]
+           "vmap", "functional_call"]

@@ -146,6 +146,10 @@ class BatchedTensor(Tensor):
     def requires_grad(self, value: bool) -> None:
         self._phys.requires_grad = value
 
+    def requires_grad_(self, requires_grad: bool = True) -> BatchedTensor:
+        self._phys.requires_grad_(requires_grad)
+        return self
+
     @property
     def is_leaf(self) -> bool:
         return self._phys.is_leaf
@@ -466,6 +470,17 @@ def patch_namespaces() -> None:
                 saved.append((mod, name, fn, w))
                 setattr(mod, name, w)
         _patch["saved"] = saved
+        from ..ops import _core
+        _core._vmap_hook[0] = _unary_op
+
+
+def _unary_op(op: Callable, x: Any) -> Any:
+    """A one-tensor elementwise op of the op table reached with a batched tensor however it
+    was referenced (``F.tanh`` captured before vmap calls it): it runs on the physical tensor."""
+    if type(x) is not BatchedTensor:
+        from ..ops._core import _as_tensor_arg
+        return op(_as_tensor_arg(x, op.__name__))
+    return wrap(dispatcher("op:" + op.__name__, op)(x._phys), x._lvl)
 
 
 def unpatch_namespaces() -> None:
@@ -473,6 +488,8 @@ def unpatch_namespaces() -> None:
         _patch["depth"] -= 1
         if _patch["depth"]:
             return
+        from ..ops import _core
+        _core._vmap_hook[0] = None
         for mod, name, fn, w in _patch["saved"]:
             if mod.__dict__.get(name) is w:   # leave alone what someone else replaced meanwhile
                 setattr(mod, name, fn)

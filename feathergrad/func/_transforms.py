@@ -117,6 +117,29 @@ def _autograd_grad(outputs: list, inputs: list, cotangents: list, graph: bool) -
                     create_graph=graph, allow_unused=True)
 
 
+def grad_batched(outputs: tuple, inputs: tuple, grad_outputs: tuple, **kw: Any) -> tuple:
+    """``autograd.grad`` that also takes vmap's batched tensors (used by
+    autograd.functional under vmap): the physical backward gives per-element gradients when
+    every input is batched at each level the outputs are; otherwise the whole function runs
+    once per element (vmap's fallback)."""
+    from ..autograd import grad
+    everything = (*outputs, *inputs, *(g for g in grad_outputs if g is not None))
+    if not any(type(t) is BatchedTensor for t in everything):
+        return grad(outputs, inputs, grad_outputs, **kw)
+    levels = sorted({lv for t in everything for lv in _layers(t)}, key=lambda lv: lv.depth)
+    for t in inputs:
+        missing = [lv for lv in levels if lv not in _layers(t)]
+        if missing:
+            from ._batched import Unbatchable
+            raise Unbatchable(missing[-1], "autograd.grad")
+    pouts = [_physical(_expand_to(o, levels)) for o in outputs]
+    pgo = [None if g is None and o.numel() == 1 else _physical(_expand_to(
+        g if g is not None else D("ones_like")(o), levels)) for o, g in zip(outputs, grad_outputs)]
+    pgo = [D("ones_like")(p) if g is None else g for p, g in zip(pouts, pgo)]
+    res = grad(pouts, [_physical(t) for t in inputs], pgo, **kw)
+    return tuple(None if r is None else _rewrap(r, levels) for r in res)
+
+
 # ---- argnums ---------------------------------------------------------------------------------
 
 def _argnums(argnums: Any, n: int) -> tuple:

@@ -31,6 +31,7 @@ from ..tensor import Tensor
 ndarray = np.ndarray
 _make = Tensor._make
 _default = _dtype._default
+_vmap_hook: list = [None]   # set while feathergrad.func.vmap runs (see func/_batched.py)
 OPS: dict[str, type] = {}       # node name -> node class: the op table
 HANDLED: dict[Any, Callable] = {}  # NumPy ufunc/function -> feathergrad op
 
@@ -334,6 +335,8 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
 
     def op(input: Any) -> Tensor:
         if type(input) is not Tensor:
+            if _vmap_hook[0] is not None and isinstance(input, Tensor):
+                return _vmap_hook[0](op, input)   # a batched tensor of feathergrad.func.vmap
             input = _as_tensor_arg(input, name)
         d = input._data
         if float_op and d.dtype.kind not in "fc":
