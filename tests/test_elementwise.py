@@ -143,7 +143,7 @@ BINARY = ["remainder", "fmod", "floor_divide", "atan2", "hypot", "maximum", "min
           "fmin", "copysign", "logaddexp", "logaddexp2", "xlogy", "float_power",
           "bitwise_left_shift", "bitwise_right_shift", "bitwise_and", "bitwise_or",
           "bitwise_xor", "logical_and", "logical_or", "logical_xor", "true_divide", "heaviside",
-          "mul", "add", "sub", "div", "pow", "eq", "lt"]
+          "mul", "add", "sub", "div", "pow", "eq", "lt", "ldexp", "gcd", "lcm"]
 PAIRS = [("int64", "int64"), ("bool", "bool"), ("int32", "float32"), ("float32", "float64"),
          ("uint8", "int8"), ("float16", "float16"), ("int16", "bool")]
 

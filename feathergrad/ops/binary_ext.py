@@ -24,11 +24,12 @@ from .unary_ext import not_implemented_for, zeros_of
 
 _make = Tensor._make
 ndarray = np.ndarray
+_LN2 = math.log(2.0)
 
 __all__ = [
     "floor_divide", "remainder", "fmod", "atan2", "arctan2", "maximum", "minimum", "fmax",
     "fmin", "hypot", "copysign", "xlogy", "logaddexp", "logaddexp2", "float_power", "heaviside",
-    "bitwise_left_shift", "bitwise_right_shift",
+    "bitwise_left_shift", "bitwise_right_shift", "ldexp", "gcd", "lcm",
 ]
 
 
@@ -301,6 +302,27 @@ logaddexp2 = _tensor_pair("logaddexp2", _logaddexp2, "log2(2**input + 2**other),
                           "stably.")
 
 
+_ldexp = binary("ldexp", lambda a, b: a * np.exp2(b), "LdexpBackward0", kind="float",
+                a=lambda g, out, a, b: g * np.exp2(b), b=lambda g, out, a, b: g * (out * _LN2))
+
+
+def _int_only(f: Any, kernel: str) -> Any:
+    def fwd(a, b):
+        dt = _kind_of(a, b)
+        if dt.kind not in "iu":
+            raise not_implemented_for(kernel, dt)
+        return f(a, b)
+    return fwd
+
+
+_gcd = binary("gcd", _int_only(np.gcd, "gcd_cpu"), "", None, None)
+_lcm = binary("lcm", _int_only(np.lcm, "lcm_cpu"), "", None, None)
+ldexp = _tensor_pair("ldexp", _ldexp, "input * 2.0 ** other (for integer `other` too, where "
+                     "PyTorch computes 2 ** other in integers and gets 0 for negative other).")
+gcd = _tensor_pair("gcd", _gcd, "Greatest common divisor of integer tensors (no gradient).")
+lcm = _tensor_pair("lcm", _lcm, "Least common multiple of integer tensors (no gradient).")
+
+
 def _copysign_grad(g, x, out):
     # NOTE: d/dx copysign(x, y) = sign(x) * sign(result): 0 at x == 0 (PyTorch's convention)
     return g * (np.sign(x) * np.sign(out))
@@ -428,7 +450,7 @@ for _name, _f in (("floor_divide", floor_divide), ("remainder", remainder), ("fm
                   ("minimum", minimum), ("fmax", fmax), ("fmin", fmin), ("hypot", hypot),
                   ("copysign", copysign), ("xlogy", xlogy), ("logaddexp", logaddexp),
                   ("logaddexp2", logaddexp2), ("float_power", float_power),
-                  ("heaviside", heaviside),
+                  ("heaviside", heaviside), ("ldexp", ldexp), ("gcd", gcd), ("lcm", lcm),
                   ("bitwise_left_shift", bitwise_left_shift),
                   ("bitwise_right_shift", bitwise_right_shift)):
     setattr(Tensor, _name, _f)
@@ -449,5 +471,6 @@ HANDLED.update({
     np.hypot: _np_binary(hypot), np.copysign: copysign, np.logaddexp: _np_binary(logaddexp),
     np.logaddexp2: _np_binary(logaddexp2), np.float_power: float_power,
     np.heaviside: _np_binary(heaviside), np.left_shift: bitwise_left_shift,
-    np.right_shift: bitwise_right_shift,
+    np.right_shift: bitwise_right_shift, np.ldexp: _np_binary(ldexp), np.gcd: _np_binary(gcd),
+    np.lcm: _np_binary(lcm),
 })

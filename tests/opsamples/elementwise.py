@@ -110,6 +110,13 @@ SAMPLES = [
     S(("hypot",), lambda m, a, b: m.hypot(a, b), [rand(3, 1, away_from=0.0), rand(2)]),
     S(("logaddexp",), lambda m, a, b: m.logaddexp(a, b), [rand(3, 2), rand(2)]),
     S(("logaddexp2",), lambda m, a, b: m.logaddexp2(a, b), [rand(4), rand(4)]),
+    S(("ldexp",), lambda m, a, b: m.ldexp(a, b), [rand(3, 2), rand(2)]),
+    # NOTE: PyTorch computes 2 ** other in integers for an integer other (2 ** -2 == 0); we
+    # give the true input * 2.0 ** other, so this sample is not compared with PyTorch
+    S(("ldexp",), lambda m, a, n: m.ldexp(a, n), [rand(2, 3), _INT], name="int-exp",
+      compare_torch=False),
+    S(("maximum",), lambda m, a, b: m.maximum(a, b), [rand(0, 3), rand(3)], name="empty"),
+    S(("erf",), lambda m, x: m.erf(x), [rand(2, 0)], name="empty"),
     S(("copysign",), lambda m, a, b: m.copysign(a, b),
       [rand(2, 3, away_from=0.0), rand(3, away_from=0.0)]),
     S(("copysign_scalar",), lambda m, a: m.copysign(a, -1.0), [rand(4, away_from=0.0)]),
