@@ -157,24 +157,61 @@ def is_pinned(self: Tensor, device: Any = None) -> bool:
     return False
 
 
+def _needs_grad(objs: Any) -> bool:
+    """Whether any Tensor among (nested) arguments requires grad."""
+    stack = list(objs)
+    while stack:
+        o = stack.pop()
+        if type(o) is Tensor:
+            if o._requires_grad:
+                return True
+        elif isinstance(o, (list, tuple)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.values())
+    return False
+
+
+def _plain(o: Any) -> Any:
+    if type(o) is Tensor:
+        return o._data
+    if isinstance(o, (list, tuple)):
+        return type(o)(_plain(x) for x in o)
+    return o
+
+
+def _np_name(f: Any) -> str:
+    mod = getattr(f, "__module__", None) or "numpy"
+    mod = mod.replace("numpy._core", "numpy").replace("numpy.lib._", "numpy.lib.")
+    return f"{mod}.{f.__name__}" if mod.startswith("numpy") else f"numpy.{f.__name__}"
+
+
 def __array_ufunc__(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     fn = HANDLED.get(ufunc)
-    if method != "__call__" or fn is None or kwargs.get("out") is not None:
-        raise TypeError(
-            f"feathergrad has no differentiation rule for numpy.{ufunc.__name__}"
-            f"{'' if method == '__call__' else '.' + method}; use the feathergrad op of the same "
-            "name, or call it on t.detach().numpy() (which drops the gradient).")
-    kwargs.pop("out", None)
-    return fn(*inputs, **kwargs)
+    if method == "__call__" and fn is not None and kwargs.get("out") is None:
+        kwargs.pop("out", None)
+        return fn(*inputs, **kwargs)
+    if not _needs_grad(inputs) and not _needs_grad(kwargs.values()):
+        # NOTE: nothing to differentiate: NumPy computes on the arrays, as with PyTorch tensors
+        return getattr(ufunc, method)(*_plain(inputs), **{k: _plain(v) for k, v in
+                                                          kwargs.items()})
+    raise TypeError(
+        f"feathergrad has no differentiation rule for numpy.{ufunc.__name__}"
+        f"{'' if method == '__call__' else '.' + method} (with out=, or this method); use the "
+        "feathergrad op of the same name, or call it on t.detach().numpy() (which drops the "
+        "gradient).")
 
 
 def __array_function__(self: Tensor, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
     fn = HANDLED.get(func)
-    if fn is None:
-        raise TypeError(
-            f"feathergrad has no differentiation rule for numpy.{func.__name__}; use a "
-            "feathergrad op, or call it on t.detach().numpy() (which drops the gradient).")
-    return fn(*args, **kwargs)
+    if fn is not None:
+        return fn(*args, **kwargs)
+    if not _needs_grad(args) and not _needs_grad(kwargs.values()):
+        # NOTE: nothing to differentiate: NumPy computes on the arrays, as with PyTorch tensors
+        return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+    raise TypeError(
+        f"feathergrad has no differentiation rule for {_np_name(func)}; use a feathergrad op, or "
+        "call it on t.detach().numpy() (which drops the gradient).")
 
 
 Tensor.to = to
