@@ -83,3 +83,125 @@ def test_jvp_matches_reverse_mode_and_finite_differences(s: OpSample):
     for k in floats:
         fd = (plus[k].detach().numpy() - minus[k].detach().numpy()) / (2 * eps)
         np.testing.assert_allclose(jvps[k].numpy(), fd, atol=s.atol * 10, rtol=s.rtol * 10)
+
+
+# ---- the dual-tensor API and custom Functions, against PyTorch --------------------------------
+
+def _api(m, fwad):
+    x = m.tensor([1.0, 2.0, 3.0], dtype=m.float64)
+    t = m.tensor([1.0, 0.5, -1.0], dtype=m.float64)
+    out = []
+    with fwad.dual_level():
+        d = fwad.make_dual(x, t)
+        y = (d.sin() * d).sum()
+        out += [fwad.unpack_dual(y).primal, fwad.unpack_dual(y).tangent]
+        assert fwad.unpack_dual(d).tangent is t
+        assert fwad.unpack_dual(x).tangent is None            # not a dual
+        assert fwad.unpack_dual(m.ones(3) * 2).tangent is None  # does not depend on one
+        assert fwad.unpack_dual(y.argmax()).tangent is None   # not differentiable
+        out.append(fwad.unpack_dual(m.stack([d, d.exp()])).tangent)
+    assert fwad.unpack_dual(y).tangent is None                # the level is gone
+    return out
+
+
+def test_dual_api_matches_torch():
+    torch = pytest.importorskip("torch")
+    a = _api(fg, fwAD)
+    b = _api(torch, torch.autograd.forward_ad)
+    for u, v in zip(a, b):
+        np.testing.assert_allclose(u.detach().numpy(), v.detach().numpy(), rtol=1e-12)
+
+
+def test_reverse_over_forward():
+    p = fg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(p, fg.ones(3))
+        jv = fwAD.unpack_dual((d ** 3).sum()).tangent     # sum 3 p^2
+    assert jv.requires_grad
+    (g,) = fg.autograd.grad(jv, p)
+    np.testing.assert_allclose(g.numpy(), 6 * p.detach().numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, fwad: fwad.make_dual(m.ones(3), m.ones(3)),
+    lambda m, fwad: _in_level(fwad, lambda: fwad.make_dual(m.ones(3), m.ones(2))),
+    lambda m, fwad: _in_level(fwad, lambda: fwad.make_dual(m.arange(3), m.ones(3))),
+    lambda m, fwad: _in_level(fwad, lambda: fwad.make_dual(m.ones(3), m.arange(3))),
+    lambda m, fwad: _in_level(fwad, lambda: _in_level(fwad, lambda: None)),
+    lambda m, fwad: _in_level(fwad, lambda: fwad.make_dual(
+        fwad.make_dual(m.ones(3), m.ones(3)) * 2, m.ones(3))),
+    lambda m, fwad: fwad.exit_dual_level(level=5),
+])
+def test_api_errors_match_torch(call):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as te:
+        call(torch, torch.autograd.forward_ad)
+    with pytest.raises(Exception) as fe:
+        call(fg, fwAD)
+    assert type(fe.value) is type(te.value)
+    assert str(fe.value) == str(te.value)
+
+
+def _in_level(fwad, fn):
+    with fwad.dual_level():
+        return fn()
+
+
+def _functions(m):
+    class Scaled(m.autograd.Function):   # jvp deliberately differs from backward
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_forward(x, y)
+            ctx.save_for_backward(x)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+        @staticmethod
+        def jvp(ctx, tx, ty):
+            x, y = ctx.saved_tensors
+            return tx * 100 + ty * x
+
+    class ForwardOnly(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def jvp(ctx, tx):
+            return tx * 7
+
+    class NoJvp(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+    return Scaled, ForwardOnly, NoJvp
+
+
+def _custom(m, fwad):
+    Scaled, ForwardOnly, NoJvp = _functions(m)
+    x = m.tensor([1.0, 2.0, 3.0], dtype=m.float64)
+    y = m.tensor([0.5, 0.25, 2.0], dtype=m.float64)
+    out = []
+    with fwad.dual_level():
+        d = fwad.make_dual(x, m.ones(3, dtype=m.float64))
+        out.append(fwad.unpack_dual(Scaled.apply(d, y)).tangent)
+        out.append(fwad.unpack_dual(Scaled.apply(d, y).sin() * d).tangent)
+        out.append(fwad.unpack_dual(Scaled.apply(y, d)).tangent)
+        assert fwad.unpack_dual(Scaled.apply(y, y)).tangent is None
+        out.append(fwad.unpack_dual(ForwardOnly.apply(d).sin()).tangent)
+        with pytest.raises(NotImplementedError, match="must implement the jvp function"):
+            fwad.unpack_dual(NoJvp.apply(d))
+    return out
+
+
+def test_custom_function_jvp_matches_torch():
+    torch = pytest.importorskip("torch")
+    for u, v in zip(_custom(fg, fwAD), _custom(torch, torch.autograd.forward_ad)):
+        np.testing.assert_allclose(u.detach().numpy(), v.detach().numpy(), rtol=1e-12)

@@ -53,7 +53,11 @@ class _Level:
 
     def own_nodes(self) -> set:
         """AccumulateGrad nodes of the fresh-leaf duals: walks stop there."""
-        return {d._grad_fn or d._accumulator() for d, _ in self.duals if d._grad_fn is None}
+        return {d._accumulator() for d, _ in self.duals if d._grad_fn is None}
+
+    def dual_nodes(self) -> set:
+        """The nodes of every dual (fresh leaves and views of primals that require grad)."""
+        return {d._grad_fn or d._accumulator() for d, _ in self.duals}
 
 
 _levels: list[_Level] = []
@@ -171,8 +175,7 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
         return UnpackedDualTensor(tensor if tensor._grad_fn is not None else tensor.detach(), t)
     if not tensor._requires_grad or not lv.duals:
         return UnpackedDualTensor(tensor, None)
-    own = lv.own_nodes()
-    reach = _walk([tensor], own)
+    reach = _walk([tensor], lv.own_nodes(), lv.dual_nodes())
     if not reach[0]:
         return UnpackedDualTensor(tensor, None)
     tangents = [t for _, t in lv.duals]
@@ -185,16 +188,18 @@ def _depends(t: Tensor, lv: _Level) -> bool:
     """Whether `t` was computed from one of the level's duals."""
     if id(t) in lv.ids:
         return True
-    targets = lv.own_nodes() | {d._grad_fn for d, _ in lv.duals if d._grad_fn is not None}
-    return _walk([t], targets, stop_only=True)[0]
+    return _walk([t], lv.own_nodes(), lv.dual_nodes(), stop_at_hit=True)[0]
 
 
-def _walk(tensors: list, own: set, stop_only: bool = False) -> tuple[bool, bool]:
-    """Walk the graph above `tensors`: (reaches a node in `own`, reaches a leaf not in `own`).
+def _walk(tensors: list, own: set, targets: set | None = None,
+          stop_at_hit: bool = False) -> tuple[bool, bool]:
+    """Walk the graph above `tensors`: (reaches a node in `targets`, reaches a leaf not in
+    `own`). Walks stop at the leaves in `own` (our fresh copies).
 
     The second answer says whether a result must keep a graph to something outside (an outer
     level, or a user's tensor that requires grad), i.e. whether ``create_graph`` is needed.
     """
+    targets = own if targets is None else targets
     stack = [t._grad_fn if t._grad_fn is not None else t._accumulator()
              for t in tensors if t._requires_grad]
     seen: set = set()
@@ -204,14 +209,13 @@ def _walk(tensors: list, own: set, stop_only: bool = False) -> tuple[bool, bool]
         if n in seen:
             continue
         seen.add(n)
-        if n in own:
+        if n in targets:
             hit = True
-            if stop_only:
+            if stop_at_hit:
                 return True, foreign
-            if type(n) is AccumulateGrad:
-                continue
-        elif type(n) is AccumulateGrad:
-            foreign = True
+        if type(n) is AccumulateGrad:
+            if n not in own:
+                foreign = True
             continue
         for e in n.next_functions:
             if e[0] is not None:
@@ -295,7 +299,7 @@ def _custom_jvp(cls: type, ctx: Any, args: tuple, outs: list) -> list:
                 outs[k] = o.detach().requires_grad_()
                 pending.append((outs[k], t, True))
                 continue
-            reach = _walk([o], lv.own_nodes())
+            reach = _walk([o], lv.own_nodes(), lv.dual_nodes())
             through = jvp_trick([o], [d for d, _ in lv.duals], [x for _, x in lv.duals],
                                 create_graph=reach[1])[0]
             pending.append((o, t - through, False))

@@ -158,7 +158,7 @@ _STRICT = {
 
 def _fill_in_zeros(grads: tuple, refs: tuple, strict: bool, create_graph: bool,
                    stage: str) -> tuple:
-    from ..creation import zeros_like
+    from .. import zeros_like  # the public name (vmap dispatches it)
     res = []
     for i, g in enumerate(grads):
         if g is None:
@@ -222,7 +222,7 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     >>> jvp(lambda x: x ** 2, tensor([1., 2.]), tensor([1., 0.]))
     (tensor([1., 4.]), tensor([2., 0.]))
     """
-    from ..creation import zeros_like
+    from .. import zeros_like  # the public name (vmap dispatches it)
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
@@ -286,8 +286,7 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
 def _jacobian_rows(i: int, out: Tensor, inputs: tuple, strict: bool,
                    create_graph: bool) -> tuple:
     """One backward per element of `out` (vectorize=False)."""
-    from ..creation import zeros_like
-    from ..ops.join import stack
+    from .. import stack, zeros_like  # the public names (vmap dispatches them)
     rows: tuple = tuple([] for _ in inputs)
     flat = out.reshape(-1)
     for j in range(out.nelement()):
@@ -453,7 +452,7 @@ def hvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     >>> hvp(lambda x: (x ** 3).sum(), tensor([1., 2.]), tensor([1., 1.]))
     (tensor(9.), tensor([ 6., 12.]))
     """
-    from ..creation import zeros_like
+    from .. import zeros_like  # the public name (vmap dispatches it)
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)

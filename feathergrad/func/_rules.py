@@ -316,10 +316,14 @@ def _expand(lvl: Level, x: Any, p: Any, r: int, rest: tuple, kw: dict) -> Any:
 
 
 def _as(target: Any) -> Any:
-    def fn(lvl: Level, x: Any, p: Any, r: int, rest: tuple, kw: dict) -> Any:
-        other = rest[0] if rest else kw["other"]
-        return target(lvl, x, p, r, (tuple(other.shape),), {})
-    return fn
+    """expand_as/view_as/reshape_as: the other tensor only gives a (logical) shape."""
+    def rule(lvl: Level, args: tuple, kwargs: dict) -> Any:
+        x = args[0]
+        other = args[1] if len(args) > 1 else kwargs["other"]
+        if not is_batched(x, lvl):
+            return NotImplemented
+        return target(lvl, x, x._phys, x.dim(), (tuple(other.shape),), {})
+    return rule
 
 
 def _flatten(lvl: Level, x: Any, p: Any, r: int, rest: tuple, kw: dict) -> Any:
@@ -461,9 +465,10 @@ def _ravel(lvl: Level, x: Any, p: Any, r: int, rest: tuple, kw: dict) -> Any:
     return wrap(D("reshape")(p, (p.shape[0], -1)), lvl)
 
 
+RULES["expand_as"] = _as(_expand)
+RULES["view_as"] = RULES["reshape_as"] = _as(_reshape)
 for _k, _f in {"reshape": _reshape, "view": _reshape, "expand": _expand,
-               "broadcast_to": _expand, "expand_as": _as(_expand), "view_as": _as(_reshape),
-               "reshape_as": _as(_reshape), "flatten": _flatten, "squeeze": _squeeze,
+               "broadcast_to": _expand, "flatten": _flatten, "squeeze": _squeeze,
                "unsqueeze": _unsqueeze, "transpose": _transpose, "swapaxes": _transpose,
                "swapdims": _transpose, "t": _t, "T": _big_t, "mT": _mt, "permute": _permute,
                "movedim": _movedim, "moveaxis": _movedim, "flip": _flip, "roll": _roll,

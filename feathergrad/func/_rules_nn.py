@@ -78,11 +78,11 @@ def _outer(lvl: Level, args: tuple, kwargs: dict) -> Any:
 def _addmm(lvl: Level, args: tuple, kwargs: dict) -> Any:
     inp, m1, m2 = args[:3]
     beta, alpha = kwargs.get("beta", 1), kwargs.get("alpha", 1)
+    if beta == 0:   # NOTE: input is ignored (even its nan) but still gets a zero gradient
+        return NotImplemented
     prod = D("matmul")(m1, m2)
     if alpha != 1:
         prod = D("mul")(prod, alpha)
-    if beta == 0:   # NOTE: as PyTorch, input is ignored (even its nan) when beta == 0
-        return D("add")(prod, D("mul")(D("zeros_like")(inp), 0))
     return D("add")(prod, inp if beta == 1 else D("mul")(inp, beta))
 
 
