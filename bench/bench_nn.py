@@ -23,7 +23,13 @@ import sys
 import time
 from typing import Any, Callable
 
-import numpy as np
+if __name__ == "__main__" and "--threads" in sys.argv:
+    # NOTE: BLAS reads its thread count when NumPy loads, so this must come first
+    _n = sys.argv[sys.argv.index("--threads") + 1]
+    for _k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_k] = _n
+
+import numpy as np  # noqa: E402
 
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -240,7 +246,8 @@ def check(name: str, cs: dict) -> None:
     """One step of each; losses and updated weights must agree with the NumPy limit."""
     got = {}
     for c, (step, state) in cs.items():
-        loss = float(step())
+        r = step()
+        loss = r if isinstance(r, float) else r.item()
         got[c] = (loss, state())
     want = got["numpy"]
     for c, (loss, ws) in got.items():
@@ -254,9 +261,14 @@ def time_interleaved(cs: dict, budget_s: float) -> dict[str, list[float]]:
     for step, _ in cs.values():   # warm up
         step()
     times: dict[str, list[float]] = {c: [] for c in cs}
+    order = list(cs)
     end = time.perf_counter() + budget_s
     while time.perf_counter() < end or min(len(v) for v in times.values()) < 5:
-        for c, (step, _) in cs.items():
+        # NOTE: a new order each round, so no contender always runs right after another
+        # (PyTorch's idle worker threads spin for a while after each of its steps)
+        order = order[1:] + order[:1]
+        for c in order:
+            step = cs[c][0]
             t = time.perf_counter()
             step()
             times[c].append(time.perf_counter() - t)
@@ -290,8 +302,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    if "--threads" in sys.argv:
-        n = sys.argv[sys.argv.index("--threads") + 1]
-        for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[k] = n
     main()

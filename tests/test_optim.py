@@ -200,6 +200,21 @@ def test_schedulers_match_pytorch(name, kw):
     assert fs2.last_epoch == 12
 
 
+@pytest.mark.parametrize("kw", [{}, {"mode": "max", "factor": 0.5, "patience": 1,
+                                     "cooldown": 1, "threshold_mode": "abs", "min_lr": 0.02}])
+def test_reduce_lr_on_plateau_matches_pytorch(kw):
+    fo = optim.SGD([nn.Parameter(fg.ones(1))], lr=0.1)
+    to = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)
+    fs = optim.lr_scheduler.ReduceLROnPlateau(fo, **kw)
+    ts = torch.optim.lr_scheduler.ReduceLROnPlateau(to, **kw)
+    metrics = [1.0, 0.9, 0.9, 0.95, 0.91, 0.9, 0.9, 0.89, 0.95] * 4
+    for m in metrics:
+        fs.step(m)
+        ts.step(m)
+        assert fs.get_last_lr() == ts.get_last_lr()
+    assert fo.param_groups[0]["lr"] < 0.1 or kw == {}
+
+
 def test_clip_grad_norm_and_value():
     def grads(m):
         ps = [m.nn.Parameter(m.tensor(a.copy())) for a in
