@@ -453,10 +453,28 @@ def patch_namespaces() -> None:
         if _patch["depth"] > 1:
             return
         refresh_methods()
-        import importlib
         saved = []
-        for prefix, modname in _NAMESPACES.items():
-            mod = importlib.import_module(modname)
+        for mod, name, fn, w in _patch_list():
+            if mod.__dict__.get(name) is fn:
+                saved.append((mod, name, fn, w))
+                setattr(mod, name, w)
+        _patch["saved"] = saved
+        from ..ops import _core
+        _core._vmap_hook[0] = _unary_op
+
+
+_patch_cache: dict = {}   # module name -> (size of its namespace, [(mod, name, fn, wrapper)])
+
+
+def _patch_list() -> list:
+    """What to patch in each namespace (recomputed when a namespace has grown)."""
+    import importlib
+    out = []
+    for prefix, modname in _NAMESPACES.items():
+        mod = importlib.import_module(modname)
+        hit = _patch_cache.get(modname)
+        if hit is None or hit[0] != len(mod.__dict__):
+            items = []
             names = getattr(mod, "__all__", None) or [n for n in vars(mod) if n[0] != "_"]
             for name in names:
                 fn = mod.__dict__.get(name)
@@ -467,11 +485,10 @@ def patch_namespaces() -> None:
                     w = random_wrapper(name, fn)
                 else:
                     w = dispatcher(prefix + name, fn)
-                saved.append((mod, name, fn, w))
-                setattr(mod, name, w)
-        _patch["saved"] = saved
-        from ..ops import _core
-        _core._vmap_hook[0] = _unary_op
+                items.append((mod, name, fn, w))
+            hit = _patch_cache[modname] = (len(mod.__dict__), items)
+        out.extend(hit[1])
+    return out
 
 
 def _unary_op(op: Callable, x: Any) -> Any:

@@ -24,6 +24,12 @@ def matmul(lvl: Level, a: Any, b: Any) -> Any:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{ra}D and {rb}D")
     pa, pb = phys(a, lvl), phys(b, lvl)
+    if (ra, rb) in ((1, 2), (2, 1)) and (is_batched(a, lvl) if ra == 2 else is_batched(b, lvl)):
+        # NOTE: vector @ batch of matrices (per-example weights): einsum, whose backward forms
+        # the outer products elementwise (a batched matmul with a contraction of 1 is slow)
+        sa = ("z" if is_batched(a, lvl) else "") + ("i" if ra == 1 else "oi")
+        sb = ("z" if is_batched(b, lvl) else "") + ("io" if rb == 2 else "i")
+        return wrap(D("einsum")(f"{sa},{sb}->z{'o' if ra == 1 else 'o'}", pa, pb), lvl)
     if ra == 1:
         pa = D("unsqueeze")(pa, -2)
     if rb == 1:
