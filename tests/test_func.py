@@ -362,3 +362,24 @@ def test_functional_call_options_match_torch():
             m.func.functional_call(seq, {"0.weight": ones, "b.weight": m.zeros(2, 2)}, m.ones(2))
         out = m.func.functional_call(lin, {"weight": ones, "bias": m.zeros(2)}, m.ones(2))
         np.testing.assert_allclose(out.detach().numpy(), [2.0, 2.0])
+
+
+def test_bench_and_example_run():
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location("bench_func",
+                                                  os.path.join(root, "bench", "bench_func.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench._check(bench.jacobian_cases(fg), [("jacobian (loop)", "jacobian (vectorize)"),
+                                           ("jacobian (loop)", "func.jacfwd")])
+    out = subprocess.run([sys.executable, os.path.join(root, "examples",
+                                                       "newton_and_per_example_grads.py")],
+                         capture_output=True, text=True, timeout=120, cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert "minimum found at (1.000000, 1.000000)" in out.stdout
+    diff = float(out.stdout.split("max difference ")[1].split(")")[0])
+    assert diff < 1e-10   # vmap(grad) == the loop
