@@ -48,6 +48,16 @@ __all__ = [
 ]
 
 
+def masked_grad(g, mask):
+    """g where mask holds, else 0 (exactly 0, even where g is nan or inf, as in PyTorch)."""
+    if type(g) is np.ndarray and g.ndim and g.size > 256:
+        # NOTE: a multiply is ~6x faster than np.where; redo with where only if g had nan/inf
+        r = np.multiply(g, mask, dtype=g.dtype)
+        if np.isfinite(r).all():
+            return r
+    return np.where(mask, g, 0)
+
+
 def _relu(x):
     return np.maximum(x, 0, dtype=x.dtype) if x.dtype.kind != "b" else x
 
@@ -82,7 +92,7 @@ sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", rule=lambda g, out, x: g / (2 * o
 _neg = unary("neg", np.negative, "NegBackward0", float_op=False, rule=lambda g, out, x: -g)
 # NOTE: relu'(0) = 0 and abs'(0) = 0, as in PyTorch
 relu = unary("relu", _relu, "ReluBackward0", float_op=False, scalar_ok=True,
-             rule=lambda g, out, x: np.where(out > 0, g, 0))
+             rule=lambda g, out, x: masked_grad(g, out > 0))
 _abs = unary("abs", np.absolute, "AbsBackward0", float_op=False,
              rule=lambda g, out, x: g * np.sign(x))
 neg._node, abs._node = _neg._node, _abs._node    # what in-place forms read (saved inputs)
