@@ -517,6 +517,17 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
+    def __getattr__(self, name: str) -> Any:
+        # NOTE: only reached when normal lookup fails: methods that live in lazily imported
+        # subpackages (Tensor.softmax is nn.functional's) load their module on first use
+        mod = _LAZY_METHODS.get(name)
+        if mod is not None:
+            import importlib
+            importlib.import_module(mod)
+            if name in type(self).__dict__:
+                return getattr(self, name)
+        raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+
     # ---- conversion ------------------------------------------------------------
     def item(self) -> float | int | bool:
         if self._data.size != 1:
@@ -612,6 +623,8 @@ def _rebuild(data: ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(data, None, requires_grad)
 
 
+_LAZY_METHODS = {"softmax": "feathergrad.nn.functional",
+                 "log_softmax": "feathergrad.nn.functional"}
 _new = object.__new__
 
 
