@@ -28,6 +28,7 @@ from .creation import *  # noqa: F403
 from .ops.binary_ext import *  # noqa: F403
 from .ops.clamp_lerp import *  # noqa: F403
 from .ops.convert import *  # noqa: F403
+from .ops.counting import *  # noqa: F403
 from .ops.diag import *  # noqa: F403
 from .ops.einsum import *  # noqa: F403
 from .ops.extrema import *  # noqa: F403
@@ -41,8 +42,10 @@ from .ops.logical import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.scatter import *  # noqa: F403
+from .ops.scatter_ext import *  # noqa: F403
 from .ops.scan import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
+from .ops.sorting import *  # noqa: F403
 from .ops.stats import *  # noqa: F403
 from .ops.unary_ext import *  # noqa: F403
 from .tensor import Size, Tensor, device, is_tensor

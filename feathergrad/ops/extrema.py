@@ -15,6 +15,7 @@ from .._broadcast import normalize_dims
 from ..tensor import Tensor, _wrap_dim
 from . import return_types
 from ._core import HANDLED, defop
+from ._multi import jointop
 from .reduce import _nonempty, _np_red, check_tensor, data, keep
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "amin",
     "argmax",
     "argmin",
+    "aminmax",
 ]
 
 _make = Tensor._make
@@ -159,6 +161,46 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False, *, axis: Any = Non
                     keepdim if keepdims is None else keepdims, False)
 
 
+# ---- aminmax: both in one pass, one node ----------------------------------------------------
+def _aminmax_rule(g, out, needs, ins, axes, keepdims):
+    # NOTE: each of min and max splits its gradient evenly among ties (PyTorch's rule)
+    x = ins[0]
+    gmin, gmax = g
+    r = None if gmin is None else _even_rule(gmin, out[0], x, axes, keepdims)
+    if gmax is not None:
+        m = _even_rule(gmax, out[1], x, axes, keepdims)
+        r = m if r is None else r + m
+    return (r,)
+
+
+_aminmax = jointop("aminmax", "AminmaxBackward0",
+                   lambda d, axes, keepdims: (_amin_fwd(d[0], axes, keepdims),
+                                              _amax_fwd(d[0], axes, keepdims)),
+                   _aminmax_rule, n_out=2)
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
+    """``(min, max)`` of all elements, or along `dim` (``torch.return_types.aminmax``); each
+    splits its gradient evenly among tied elements.
+
+    >>> aminmax(tensor([[1., 5.], [4., 2.]]), dim=0)
+    torch.return_types.aminmax(
+    min=tensor([1., 2.]),
+    max=tensor([4., 5.]))
+    """
+    check_tensor(input, "aminmax")
+    d = input._data
+    axes = None if dim is None or d.ndim == 0 else (_wrap_dim(int(dim), d.ndim),)
+    if not d.size or (axes and not d.shape[axes[0]]):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    keepdim = bool(keepdim)
+    if axes is None and keepdim:
+        lo, hi = _aminmax([input], None, False)
+        return return_types.aminmax((lo.reshape((1,) * d.ndim), hi.reshape((1,) * d.ndim)))
+    return return_types.aminmax(_aminmax([input], axes, keepdim))
+
+
 # ---- argmax / argmin (no gradient) -------------------------------------------------------
 def _arg(input: Tensor, dim: Any, keepdim: bool, big: bool) -> Tensor:
     fname = "argmax" if big else "argmin"
@@ -208,7 +250,7 @@ def _np_arg(f: Any) -> Any:
     return fn
 
 
-for _n in ("max", "min", "amax", "amin", "argmax", "argmin"):
+for _n in ("max", "min", "amax", "amin", "argmax", "argmin", "aminmax"):
     setattr(Tensor, _n, globals()[_n])
 HANDLED.update({
     np.max: _np_red(amax, "max"), np.min: _np_red(amin, "min"),

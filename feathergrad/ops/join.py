@@ -376,7 +376,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     dim = _wrap_dim(dim, d.ndim)
     lead = (slice(None),) * dim
-    pieces = [d[lead + (i,)] for i in range(d.shape[dim])]
+    pieces = [d[lead + (i, Ellipsis)] for i in range(d.shape[dim])]   # views even when 0-d
     return _views(input, pieces, _UnbindBackward, (dim, d.shape, d.dtype))
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "all",
     "any",
     "count_nonzero",
+    "nansum",
+    "nanmean",
 ]
 
 _make = Tensor._make
@@ -161,6 +163,51 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     n = d.size if axes is None else int(np.prod([d.shape[a] for a in axes]))
     op = _mean0 if dim is None and axis is None else _mean1
     return op(input, axes, bool(keepdim), d.shape, n)
+
+
+# ---- nansum and nanmean: NaN counts as zero / is left out ----------------------------------
+def _nansum_fwd(x, axes, keepdims, shape, npdt):
+    return np.nansum(x, axis=axes, keepdims=keepdims, dtype=npdt)
+
+
+_nansum = defop("nansum", _nansum_fwd, "NansumBackward0",
+                x=lambda g, out, x, axes, keepdims, shape, npdt:
+                expand_back(g, shape, axes, keepdims) * ~np.isnan(data(x)))
+
+
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """`sum` with NaN counted as zero (NaN elements get no gradient).
+
+    >>> nansum(tensor([1., float('nan'), 3.]))
+    tensor(4.)
+    """
+    check_tensor(input, "nansum")
+    d = input._data
+    axes = reduce_dims(input, dim, None, "nansum")
+    if dtype is not None:
+        npdt = _dtype.to_dtype(dtype).np
+    else:
+        npdt = np.dtype(np.int64) if d.dtype.kind in "biu" else None
+    return _nansum(input, axes, bool(keepdim), d.shape, npdt)
+
+
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+            ) -> Tensor:
+    """`mean` of the non-NaN elements (NaN where all are NaN).
+
+    >>> nanmean(tensor([1., float('nan'), 3.]))
+    tensor(2.)
+    """
+    check_tensor(input, "nanmean")
+    if dtype is not None:
+        input = input.to(dtype)
+    d = input._data
+    if d.dtype.kind not in "fc":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {type_name(d.dtype)}")
+    axes = reduce_dims(input, dim, None, "nanmean")
+    count = np.sum(~np.isnan(d), axis=axes, keepdims=bool(keepdim)).astype(d.dtype)
+    return nansum(input, dim, keepdim) / _make(count)
 
 
 # ---- prod --------------------------------------------------------------------------------
@@ -306,10 +353,12 @@ def _np_prod(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
     return r
 
 
-for _n in ("sum", "mean", "prod", "all", "any", "count_nonzero"):
+for _n in ("sum", "mean", "prod", "all", "any", "count_nonzero", "nansum", "nanmean"):
     setattr(Tensor, _n, globals()[_n])
 HANDLED.update({
     np.sum: sum, np.mean: mean, np.prod: _np_prod,
     np.all: _np_red(all, "all"), np.any: _np_red(any, "any"),
     np.count_nonzero: lambda a, axis=None, *, keepdims=False: count_nonzero(a, axis),
+    np.nansum: _np_red(lambda a, axis, keepdims: nansum(a, axis, keepdims), "nansum"),
+    np.nanmean: _np_red(lambda a, axis, keepdims: nanmean(a, axis, keepdims), "nanmean"),
 })

@@ -48,4 +48,28 @@ min = _make_type("min", ("values", "indices"))  # noqa: A001
 slogdet = _make_type("slogdet", ("sign", "logabsdet"))
 linalg_slogdet = _make_type("linalg_slogdet", ("sign", "logabsdet"))
 
-__all__ = ["max", "min", "slogdet", "linalg_slogdet"]
+sort = _make_type("sort", ("values", "indices"))
+topk = _make_type("topk", ("values", "indices"))
+kthvalue = _make_type("kthvalue", ("values", "indices"))
+median = _make_type("median", ("values", "indices"))
+nanmedian = _make_type("nanmedian", ("values", "indices"))
+mode = _make_type("mode", ("values", "indices"))
+cummax = _make_type("cummax", ("values", "indices"))
+cummin = _make_type("cummin", ("values", "indices"))
+aminmax = _make_type("aminmax", ("min", "max"))
+linalg_eigh = _make_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_eig = _make_type("linalg_eig", ("eigenvalues", "eigenvectors"))
+linalg_svd = _make_type("linalg_svd", ("U", "S", "Vh"))
+svd = _make_type("svd", ("U", "S", "V"))
+linalg_qr = _make_type("linalg_qr", ("Q", "R"))
+qr = _make_type("qr", ("Q", "R"))
+linalg_cholesky_ex = _make_type("linalg_cholesky_ex", ("L", "info"))
+linalg_inv_ex = _make_type("linalg_inv_ex", ("inverse", "info"))
+linalg_lstsq = _make_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+triangular_solve = _make_type("triangular_solve", ("solution", "cloned_coefficient"))
+histogram = _make_type("histogram", ("hist", "bin_edges"))
+
+__all__ = ["max", "min", "slogdet", "linalg_slogdet", "sort", "topk", "kthvalue", "median",
+           "nanmedian", "mode", "cummax", "cummin", "aminmax", "linalg_eigh", "linalg_eig",
+           "linalg_svd", "svd", "linalg_qr", "qr", "linalg_cholesky_ex", "linalg_inv_ex",
+           "linalg_lstsq", "triangular_solve", "histogram"]

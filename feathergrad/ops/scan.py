@@ -1,4 +1,5 @@
-"""Cumulative ops: cumsum and cumprod along one dim.
+"""Cumulative ops along one dim: cumsum, cumprod, cummax, cummin, logcumsumexp; and diff,
+their discrete inverse.
 
 cumsum's gradient is the reversed cumulative sum of the incoming gradient. cumprod's is
 ``reversed_cumsum(g * out) / x`` when no element is zero; with zeros, PyTorch's formula for
@@ -14,12 +15,20 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor, _wrap_dim
+from . import return_types
 from ._core import HANDLED, defop
-from .reduce import check_tensor, data
+from .reduce import check_tensor, data, type_name
+from .scatter import _gather_back
+
+_make = Tensor._make
 
 __all__ = [
     "cumsum",
     "cumprod",
+    "cummax",
+    "cummin",
+    "logcumsumexp",
+    "diff",
 ]
 
 
@@ -126,6 +135,149 @@ def cumprod(input: Tensor, dim: int | None = None, *, dtype: Any = None,
     return _scan(_cumprod, input, dim if axis is None else axis, dtype, "cumprod")
 
 
+# ---- cummax / cummin: the running extremum and where it was last reached --------------------
+def _running_index(d: np.ndarray, ax: int, big: bool) -> np.ndarray:
+    """Index of the running max (min) along `ax`: a new element takes over when it reaches
+    the running value (ties go to the later one) or is NaN (which then sticks), as PyTorch."""
+    acc = (np.fmax if big else np.fmin).accumulate(d, axis=ax) if d.dtype.kind == "f" else \
+        (np.maximum if big else np.minimum).accumulate(d, axis=ax)
+    n = d.shape[ax]
+    prev = np.concatenate([np.take(acc, [0], axis=ax), np.take(acc, np.arange(n - 1), axis=ax)],
+                          axis=ax)
+    with np.errstate(invalid="ignore"):
+        takes = (d >= prev) if big else (d <= prev)
+    pos = np.arange(n).reshape((n,) + (1,) * (d.ndim - ax - 1))
+    if d.dtype.kind == "f":
+        nan = np.isnan(d)
+        seen = np.maximum.accumulate(nan, axis=ax)
+        takes = np.where(seen, nan, takes)   # NOTE: after a NaN, only another NaN takes over
+    return np.maximum.accumulate(np.where(takes, pos, 0), axis=ax)
+
+
+def _cumext_fwd(x, idx, ax, shape):
+    return np.take_along_axis(x, idx, ax) if x.ndim else x.copy()
+
+
+def _cumext_rule(g, out, x, idx, ax, shape):
+    # the gradient of each output goes to the element it copies (repeats add up)
+    return _gather_back(g, ax, idx, shape) if shape else g
+
+
+_cummax = defop("cummax", _cumext_fwd, "CummaxBackward0", x=_cumext_rule)
+_cummin = defop("cummin", _cumext_fwd, "CumminBackward0", x=_cumext_rule)
+
+
+def _cumext(input: Tensor, dim: int, big: bool) -> Any:
+    fname = "cummax" if big else "cummin"
+    check_tensor(input, fname)
+    d = input._data
+    ax = _wrap_dim(int(dim), d.ndim)
+    if d.ndim == 0 or d.size == 0:
+        idx = np.zeros(d.shape, np.int64)
+    else:
+        idx = _running_index(d, ax, big)
+    values = (_cummax if big else _cummin)(input, idx, ax, d.shape)
+    rt = return_types.cummax if big else return_types.cummin
+    return rt((values, _make(idx.astype(np.int64, copy=False))))
+
+
+def cummax(input: Tensor, dim: int) -> Any:
+    """Running maximum along `dim` and the index where it was (last) reached
+    (``torch.return_types.cummax``); NaN propagates. Each output's gradient goes to the
+    element it copies.
+
+    >>> cummax(tensor([1., 3., 2., 5.]), 0).indices
+    tensor([0, 1, 1, 3])
+    """
+    return _cumext(input, dim, True)
+
+
+def cummin(input: Tensor, dim: int) -> Any:
+    """Running minimum along `dim` and where it was (last) reached; see `cummax`.
+
+    >>> cummin(tensor([3., 1., 2., 0.]), 0).values
+    tensor([3., 1., 1., 0.])
+    """
+    return _cumext(input, dim, False)
+
+
+# ---- logcumsumexp ------------------------------------------------------------------------------
+def _lcse_fwd(x, ax):
+    if x.ndim == 0 or x.size == 0:
+        return x.copy()
+    return np.logaddexp.accumulate(x, axis=ax)
+
+
+def _rlcse(a: np.ndarray, ax: int) -> np.ndarray:
+    """log(sum_{j >= i} exp(a_j)) along `ax`."""
+    return np.flip(_lcse_fwd(np.flip(a, ax), ax), ax)
+
+
+def _lcse_rule(g, out, x, ax):
+    # grad_i = sum_{j >= i} g_j exp(x_i - out_j)
+    if x.ndim == 0 or x.shape[ax] <= 1:
+        return g
+    if type(g) is not Tensor:
+        # NOTE: in log space, positive and negative parts of g apart: no overflow
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pos = _rlcse(np.log(np.maximum(g, 0)) - out, ax)
+            neg = _rlcse(np.log(np.maximum(-g, 0)) - out, ax)
+            return np.exp(x + pos) - np.exp(x + neg)
+    # differentiable form (create_graph): all pairs j >= i, exponents clipped at 0
+    xs, gs, os_ = np.moveaxis(x, ax, -1), np.moveaxis(g, ax, -1), np.moveaxis(out, ax, -1)
+    n = xs.shape[-1]
+    later = np.arange(n)[None, :] >= np.arange(n)[:, None]     # [i, j]: j >= i
+    e = np.exp(np.minimum(xs[..., :, None] - os_[..., None, :], 0))
+    return np.moveaxis(np.where(later, gs[..., None, :] * e, 0).sum(-1), -1, ax)
+
+
+_logcumsumexp = defop("logcumsumexp", _lcse_fwd, "LogcumsumexpBackward0", x=_lcse_rule)
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """``log(cumsum(exp(input)))`` along `dim`, computed without overflow.
+
+    >>> logcumsumexp(tensor([0., 0., 0.]), 0)
+    tensor([0.0000, 0.6931, 1.0986])
+    """
+    check_tensor(input, "logcumsumexp")
+    d = input._data
+    ax = _wrap_dim(int(dim), d.ndim)
+    if d.dtype.kind not in "fc":
+        raise NotImplementedError("\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"'{type_name(d.dtype)}'")
+    return _logcumsumexp(input, ax)
+
+
+# ---- diff ----------------------------------------------------------------------------------
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:
+    """The `n`-th forward difference ``x[i+1] - x[i]`` along `dim`, after joining `prepend` and
+    `append` (bool tensors give ``x[i+1] != x[i]``). Written in slicing and subtraction, so
+    its gradient is theirs.
+
+    >>> diff(tensor([1, 3, 6, 10]))
+    tensor([2, 3, 4])
+    """
+    import feathergrad as fg
+    check_tensor(input, "diff")
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    ax = _wrap_dim(int(dim), input._data.ndim)
+    parts = [t for t in (prepend, input, append) if t is not None]
+    x = fg.cat(parts, ax) if len(parts) > 1 else input
+    for _ in range(n):
+        m = x.shape[ax]
+        if m == 0:
+            break
+        a = fg.narrow(x, ax, 1, m - 1)
+        b = fg.narrow(x, ax, 0, m - 1)
+        x = fg.logical_xor(a, b) if x._data.dtype == np.bool_ else a - b
+    return x
+
+
 def _np_scan(f: Any) -> Any:
     def fn(a, axis=None, dtype=None, out=None):
         if axis is None:
@@ -136,4 +288,8 @@ def _np_scan(f: Any) -> Any:
 
 Tensor.cumsum = cumsum
 Tensor.cumprod = cumprod
+Tensor.cummax = cummax
+Tensor.cummin = cummin
+Tensor.logcumsumexp = logcumsumexp
+Tensor.diff = diff
 HANDLED.update({np.cumsum: _np_scan(cumsum), np.cumprod: _np_scan(cumprod)})

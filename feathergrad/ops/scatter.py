@@ -265,11 +265,11 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     """A copy of `input` with ``src[i][j]`` (or `value`) written to ``[i][index[i][j]]`` for
     dim 1. The gradient of `input` is zero where it was overwritten; that of `src` is the
     output's gradient read back at `index` (write-once indices assumed, as in PyTorch)."""
-    if reduce is not None:
-        raise NotImplementedError("feathergrad: scatter(..., reduce=...) is not supported; use "
-                                  "scatter_add for reduce='add'.")
     if src is None:
         src = value
+    if reduce is not None:
+        from .scatter_ext import scatter_legacy_reduce
+        return scatter_legacy_reduce(input, dim, index, src, reduce)
     if isinstance(src, Tensor):
         dim = _check_gather_like("scatter", input, dim, index, src)
         if src._data.dtype != input._data.dtype:

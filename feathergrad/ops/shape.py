@@ -261,7 +261,8 @@ def getitem(self: Tensor, index: Any) -> Tensor:
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
                                  f"{size}")
-            idx = (slice(None),) * dim + (i,)
+            # NOTE: the trailing ... keeps a 0-d result a view (x[i] alone gives a NumPy scalar)
+            idx = (slice(None),) * dim + (i, Ellipsis)
             t = _view_of(_select(t, idx, shape), self)
     if t is self:
         return _view_of(_alias(self), self)
@@ -543,7 +544,7 @@ def select(input: Tensor, dim: int, index: Any) -> Tensor:
     if not -n <= i < n:
         raise IndexError(f"select(): index {i} out of range for tensor of size {list(d.shape)} "
                          f"at dimension {dim}")
-    idx = (slice(None),) * dim + (i,)
+    idx = (slice(None),) * dim + (i, Ellipsis)   # NOTE: ... keeps a 0-d result a view
     return _view_of(_select(input, idx, d.shape), input)
 
 
