@@ -18,6 +18,9 @@ SAMPLES = [s for s in all_samples()
 # rule's behaviour at the point: these rules are not differentiable there (0/0 in the masked
 # branch of np.where), which the op samples also mark with second_order=False.
 KNOWN = {"std:zero-std": "std's backward divides by std before masking std == 0 (stats.py)"}
+# Samples at ties, where a random direction u changes which element is selected: the JVP is
+# still checked against reverse mode, but central differences along u mean nothing there.
+NO_FD = {"mode:(2, 4)"}
 
 
 def _params():
@@ -74,6 +77,8 @@ def test_jvp_matches_reverse_mode_and_finite_differences(s: OpSample):
                               [fg.tensor(v) for _, v in pairs], allow_unused=True)
         rhs = sum(float((g.numpy() * u[i]).sum()) for g, i in zip(gs, idx) if g is not None)
     assert lhs == pytest.approx(rhs, rel=1e-7, abs=1e-8)
+    if str(s) in NO_FD:
+        return
     # central differences along u, in float64
     eps = s.eps
 
