@@ -383,3 +383,24 @@ def test_bench_and_example_run():
     assert "minimum found at (1.000000, 1.000000)" in out.stdout
     diff = float(out.stdout.split("max difference ")[1].split(")")[0])
     assert diff < 1e-10   # vmap(grad) == the loop
+
+
+def test_ensemble_with_stack_module_state():
+    _nn()
+    x = np.random.default_rng(2).standard_normal((5, 4)).astype(np.float32)
+    res = []
+    for m in (fg, torch):
+        models = [_mlp(m, seed) for seed in range(3)]
+        params, buffers = m.func.stack_module_state(models)
+        assert all(p.requires_grad and p.is_leaf and p.shape[0] == 3 for p in params.values())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            def run(p, b, x, m=m, base=models[0]):
+                return m.func.functional_call(base, (p, b), (x,))
+            out = m.func.vmap(run, in_dims=(0, 0, None))(params, buffers, m.tensor(x))
+        ref = m.stack([mod(m.tensor(x)) for mod in models])
+        _close(out, ref, atol=1e-6)
+        res.append(out)
+        with pytest.raises(RuntimeError, match="Expected at least one model"):
+            m.func.stack_module_state([])
+    _close(res[0], res[1], atol=1e-5)

@@ -101,3 +101,32 @@ def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = No
                 object.__delattr__(target, k)
             else:
                 object.__setattr__(target, k, old)
+
+
+def stack_module_state(models: Any) -> tuple[dict, dict]:
+    """The parameters and buffers of same-shaped `models`, stacked along a new first dim
+    (``(params, buffers)`` dicts): with ``vmap(functional_call)`` an ensemble runs as one.
+
+    Stacked parameters are fresh leaves that require grad when the models' parameters do.
+    """
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if len({m.training for m in models}) != 1:
+        raise RuntimeError("stack_module_state: Expected all models to have the same "
+                           "training/eval mode.")
+    if any(type(m) is not type(models[0]) for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    from .. import stack
+
+    def stacked(tensors: tuple, name: str) -> Any:
+        flags = {t.requires_grad for t in tensors}
+        if len(flags) != 1:
+            raise RuntimeError(f"Expected {name} from each model to have the same "
+                               ".requires_grad")
+        out = stack(tensors)
+        return out.detach().requires_grad_() if flags == {True} else out
+    params = [dict(m.named_parameters()) for m in models]
+    buffers = [dict(m.named_buffers()) for m in models]
+    return ({k: stacked(tuple(p[k] for p in params), k) for k in params[0]},
+            {k: stacked(tuple(b[k] for b in buffers), k) for k in buffers[0]})
