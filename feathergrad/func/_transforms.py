@@ -177,7 +177,11 @@ def _with(args: tuple, nums: tuple, diff: Any, is_tuple: bool) -> tuple:
 # ---- grad --------------------------------------------------------------------------------------
 
 def grad_and_value(func: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
-    """Like `grad`, but returns ``(gradient, value)`` (``(gradient, (value, aux))`` with aux)."""
+    """Like `grad`, but returns ``(gradient, value)`` (``(gradient, (value, aux))`` with aux).
+
+    >>> grad_and_value(lambda x: (x ** 2).sum())(tensor([1., 2.]))
+    (tensor([2., 4.]), tensor(5.))
+    """
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         nums, diff = _split(args, argnums)
@@ -233,7 +237,12 @@ def grad(func: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
 
 def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     """``(func(*primals), vjp_fn)``: ``vjp_fn(v)`` is the vector-Jacobian product vᵀJ, one
-    tensor per primal. ``vjp_fn`` may be called many times, and under vmap (a batch of v)."""
+    tensor per primal. ``vjp_fn`` may be called many times, and under vmap (a batch of v).
+
+    >>> out, vjp_fn = vjp(lambda x: x ** 2, tensor([1., 2.]))
+    >>> vjp_fn(tensor([1., 1.]))
+    (tensor([2., 4.]),)
+    """
     levels = list(active_levels())
     leaves, spec = _tree.flatten(primals)
     ins = _Inputs(leaves, levels)
@@ -289,7 +298,11 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
 def jvp(func: Callable, primals: Any, tangents: Any, *, strict: bool = False,
         has_aux: bool = False) -> tuple:
     """``(func(*primals), J @ tangents)``: the Jacobian-vector product, by forward mode
-    (the double-backward trick, see autograd.forward_ad)."""
+    (the double-backward trick, see autograd.forward_ad).
+
+    >>> jvp(lambda x: x ** 2, (tensor([1., 2.]),), (tensor([1., 0.]),))
+    (tensor([1., 4.]), tensor([2., 0.]))
+    """
     if not isinstance(primals, tuple):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it "
                            "should be valid to call f(*primals).")
@@ -357,6 +370,10 @@ def linearize(func: Callable, *primals: Any) -> tuple:
 
     The backward of the function is recorded once (as a graph in a dummy cotangent), so each
     call of ``jvp_fn`` is one backward pass over it, without running `func` again.
+
+    >>> out, jvp_fn = linearize(lambda x: x ** 2, tensor([1., 2.]))
+    >>> jvp_fn(tensor([1., 0.]))
+    tensor([2., 0.])
     """
     levels = list(active_levels())
     leaves, spec = _tree.flatten(primals)
@@ -413,6 +430,8 @@ def jacrev(func: Callable, argnums: Any = 0, *, has_aux: bool = False,
     vector-Jacobian product per output element (``vmap(vjp_fn)`` over the standard basis).
 
     >>> jacrev(lambda x: x.sin())(tensor([0., 1.]))   # diag(cos x)
+    tensor([[1.0000, 0.0000],
+            [0.0000, 0.5403]])
     """
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
@@ -438,7 +457,13 @@ def jacrev(func: Callable, argnums: Any = 0, *, has_aux: bool = False,
 def jacfwd(func: Callable, argnums: Any = 0, has_aux: bool = False, *,
            randomness: str = "error") -> Callable:
     """The Jacobian of `func` w.r.t. argument(s) `argnums` by forward mode: one vectorised
-    Jacobian-vector product per input element (``vmap(jvp)`` over the standard basis)."""
+    Jacobian-vector product per input element (``vmap(jvp)`` over the standard basis).
+    Equal to `jacrev`; cheaper when the function has more outputs than inputs.
+
+    >>> jacfwd(lambda x: x ** 2)(tensor([1., 2.]))
+    tensor([[2., 0.],
+            [0., 4.]])
+    """
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
         from ._vmap import vmap
@@ -502,8 +527,10 @@ def hessian(func: Callable, argnums: Any = 0) -> Callable:
     """The Hessian of a scalar function: ``jacfwd(jacrev(func, argnums), argnums)``
     (forward-over-reverse).
 
-    >>> A = randn(3, 3); x = randn(3)
-    >>> hessian(lambda x: x @ A @ x)(x)    # == A + A.T
+    >>> A = tensor([[1., 2.], [0., 3.]])
+    >>> hessian(lambda x: x @ A @ x)(tensor([1., 1.]))    # A + A.T
+    tensor([[2., 2.],
+            [2., 6.]])
     """
     return jacfwd(jacrev(func, argnums), argnums)
 
