@@ -93,6 +93,30 @@ def test_vmap_matches_loop(s: OpSample):
                 np.testing.assert_allclose(a.numpy()[k], b.numpy(), rtol=1e-7, atol=1e-9)
 
 
+@pytest.mark.parametrize("s", SAMPLES, ids=str)
+def test_nested_vmap_matches_double_loop(s: OpSample):
+    rng = np.random.default_rng(2)
+    batch = {i: np.asarray([[a + 0.01 * (3 * j + k) * rng.standard_normal(a.shape)
+                             for k in range(3)] for j in range(2)])
+             for i, a in enumerate(s.inputs)
+             if isinstance(a, np.ndarray) and a.dtype.kind == "f" and i not in s.nondiff}
+
+    def args(j=None, k=None):
+        return [fg.tensor(batch[i] if j is None else batch[i][j][k], requires_grad=True)
+                if i in batch else
+                fg.tensor(a.copy()) if isinstance(a, np.ndarray) else a
+                for i, a in enumerate(s.inputs)]
+    in_dims = tuple(0 if i in batch else None for i in range(len(s.inputs)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = _flat(ffunc.vmap(ffunc.vmap(lambda *a: s.fn(fg, *a), in_dims=in_dims),
+                               in_dims=in_dims)(*args()))
+    refs = [[_flat(s.fn(fg, *args(j, k))) for k in range(3)] for j in range(2)]
+    for n, g in enumerate(got):
+        exp = np.asarray([[r[n].detach().numpy() for r in row] for row in refs])
+        np.testing.assert_allclose(g.detach().numpy(), exp, rtol=1e-7, atol=1e-9)
+
+
 VECTORISED = [   # (function, in_dims): must run without the loop fallback
     (lambda x, W, b: fg.nn.functional.linear(x, W, b).relu().sum(), (0, None, None)),
     (lambda x, W, b: (x @ W.T + b).tanh().mean(), (0, None, None)),
