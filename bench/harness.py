@@ -147,7 +147,8 @@ def machine() -> dict:
     # NOTE: where OPENBLAS_CORETYPE is set (older OpenBLAS builds need it on some CPUs) a current
     # NumPy runs a slower kernel; we record it rather than change it.
     info["env"] = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
-                                               "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+                                               "OPENBLAS_NUM_THREADS", "OPENBLAS_THREAD_TIMEOUT",
+                                               "OMP_NUM_THREADS", "OMP_WAIT_POLICY")
                    if k in os.environ}
     try:
         info["load_avg_1min"] = round(os.getloadavg()[0], 2)   # others' work skews every number
@@ -161,7 +162,8 @@ def machine() -> dict:
     except (OSError, subprocess.SubprocessError):
         pass
     t = torch()
-    info["torch"] = f"{t.__version__}, {t.get_num_threads()} threads" if t else "not installed"
+    info["torch"] = (f"{t.__version__}, threads: {t.get_num_threads()}" if t
+                     else "not installed")
     return info
 
 

@@ -19,6 +19,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+# NOTE: before NumPy loads: idle OpenBLAS threads spin for ~0.1 s after each call by default,
+# holding the cores that the next contender in the interleaved loop needs (it slowed torch's MLP
+# step 2-3x). 4 is OpenBLAS's shortest spin; a value set by the user wins. (`python -m bench`
+# does the same in bench/__main__.py; importing this module changes nothing.)
+if __name__ == "__main__":
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
 if __package__ in (None, ""):   # `python bench/run.py`: make the repository importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = "bench"   # noqa: A001
@@ -195,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'quick' if a.quick else 'full'} run, {time.perf_counter() - t0:.0f} s; "
           f"feathergrad {info.get('commit', '?')}; "
           f"{info['cpu']}, {info['cores']} cores; NumPy {info['numpy']} ({info['blas']}, "
-          f"{info.get('blas_core', '?')} kernel, {info['blas_threads']} threads); "
+          f"{info.get('blas_core', '?')} kernel, threads: {info['blas_threads']}); "
           f"PyTorch {info['torch']}; Python {info['python']}; load average "
           f"{info.get('load_avg_1min', '?')} at start, {_load()} at end"
           + (f"; env {info['env']}" if info["env"] else ""))
