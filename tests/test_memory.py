@@ -53,8 +53,9 @@ def test_training_loop_memory_is_flat():
     finally:
         tracemalloc.stop()
     assert loss < loss0
-    # NOTE: a leaked graph or gradient per step would grow by >= 16*64*4 bytes per step
-    assert last - first < 16 * 1024, (first, last)
+    # a leaked graph or gradient would grow by kilobytes per step (megabytes over 900 steps);
+    # allocator caches vary by NumPy version (a few KiB with NumPy 2, ~17 KiB with 1.24)
+    assert last - first < 128 * 1024, (first, last)
     assert peak - first < 1024 * 1024, (first, peak)
 
 

@@ -226,8 +226,12 @@ def _solve_fwd(arrays, vec, left):
     A, B = arrays
     if not left:    # X A = B is A^T X^T = B^T
         A = np.swapaxes(A, -1, -2)
+    Bm = B[..., None] if vec else B if left else np.swapaxes(B, -1, -2)
+    if Bm.ndim < A.ndim:
+        # NOTE: NumPy < 2 reads a b with one dim fewer than a as a stack of vectors
+        Bm = np.broadcast_to(Bm, A.shape[:-2] + Bm.shape[-2:])
     try:
-        X = np.linalg.solve(A, B[..., None] if vec else B if left else np.swapaxes(B, -1, -2))
+        X = np.linalg.solve(A, Bm)
     except np.linalg.LinAlgError:
         raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
                           "singular.") from None
