@@ -91,9 +91,6 @@ def test_same_error_as_pytorch(code):
     assert str(fe.value).startswith(tmsg[:60]), (str(fe.value), tmsg)
 
 
-@pytest.mark.xfail(strict=True, reason="nn.Module.cuda() builds torch.device('cuda') and expects "
-                   "that to raise; since devices can be named (as in PyTorch) it must call "
-                   "feathergrad.tensor._check_device('cuda') instead (nn/modules/module.py)")
 def test_module_cuda_raises():
     with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         nn.Linear(2, 2).cuda()

@@ -479,8 +479,8 @@ class Module:
         return self
 
     def cuda(self, device: Any = None) -> Module:
-        from ...tensor import device as _device
-        _device("cuda")
+        from ...tensor import _check_device
+        _check_device("cuda" if device is None else device)   # raises: feathergrad is CPU-only
         return self
 
     # ---- state ---------------------------------------------------------------------------
