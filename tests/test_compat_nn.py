@@ -5,13 +5,10 @@ CASE runs as PyTorch code under both libraries; skipped while feathergrad.nn is 
 
 from __future__ import annotations
 
-import re
-import warnings
-
-import numpy as np
 import pytest
 
 import feathergrad as fg
+from tests._parity import norm, run_code
 
 nn = pytest.importorskip("feathergrad.nn")
 
@@ -61,16 +58,10 @@ ERRORS = [
 
 
 def _run(m, code):
-    ns = {"torch": m, "np": np}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m.manual_seed(0)
-        exec(PRELUDE + code, ns)
-    return ns.get("r")
+    return run_code(m, code, PRELUDE, seed=0)
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"0x[0-9a-f]+", "0x", s)
+_norm = norm
 
 
 @pytest.mark.parametrize("code", CASES)

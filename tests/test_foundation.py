@@ -4,14 +4,13 @@ both libraries where torch is installed; closed forms and finite differences oth
 from __future__ import annotations
 
 import gc
-import re
-import warnings
 import weakref
 
 import numpy as np
 import pytest
 
 import feathergrad as fg
+from tests._parity import norm, run_code
 
 CASES = [
     "r = torch.tensor(2.0, requires_grad=True)",
@@ -89,15 +88,10 @@ ERRORS = [
 
 
 def _run(m, code):
-    ns = {"torch": m, "np": np}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(code, ns)
-    return ns.get("r")
+    return run_code(m, code)
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"0x[0-9a-f]+", "0x", s)
+_norm = norm
 
 
 @pytest.mark.parametrize("code", CASES)

@@ -7,12 +7,12 @@ installed; closed forms check the gradients without it."""
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pytest
 
 import feathergrad as fg
+from tests._parity import norm, run_code
 
 PRELUDE = '''
 Function = torch.autograd.Function
@@ -195,15 +195,10 @@ ERRORS = [
 
 
 def _run(m, code):
-    ns = {"torch": m, "np": np}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(PRELUDE + code, ns)
-    return ns.get("r")
+    return run_code(m, code, PRELUDE)
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"0x[0-9a-f]+", "0x", s)
+_norm = norm
 
 
 @pytest.mark.parametrize("code", CASES)

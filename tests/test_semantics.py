@@ -4,14 +4,13 @@ PyTorch code run under both libraries (when torch is installed)."""
 
 from __future__ import annotations
 
-import re
 import threading
-import warnings
 
 import numpy as np
 import pytest
 
 import feathergrad as fg
+from tests._parity import norm, run_code
 
 CASES = [
     # grad()
@@ -78,16 +77,10 @@ CASES = [
 
 
 def _run(m, code):
-    ns = {"torch": m, "np": np}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(code, ns)
-    return ns.get("r")
+    return run_code(m, code)
 
 
-def _norm(s: str) -> str:
-    s = re.sub(r"0x[0-9a-f]+", "0x", s)
-    return s.replace("feathergrad.autograd.function", "torch.autograd.function")
+_norm = norm
 
 
 @pytest.mark.parametrize("code", CASES)

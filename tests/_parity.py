@@ -1,0 +1,30 @@
+"""Shared by the tests that run the same PyTorch code under torch and feathergrad."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+
+
+def run_code(m: Any, code: str, prelude: str = "", seed: int | None = None) -> Any:
+    """exec `prelude + code` with `torch` bound to module `m`; return the variable `r`."""
+    ns = {"torch": m, "np": np}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if seed is not None:
+            m.manual_seed(seed)
+        exec(prelude + code, ns)
+    return ns.get("r")
+
+
+def norm(s: str) -> str:
+    """A repr with object addresses masked, and a custom Function's module as torch's."""
+    s = re.sub(r"0x[0-9a-f]+", "0x", s)
+    return s.replace("feathergrad.autograd.function", "torch.autograd.function")
+
+
+def first_line(e: BaseException) -> str:
+    return str(e).split("\n")[0]
