@@ -37,9 +37,11 @@ from .ops.elementwise import *  # noqa: F403
 from .ops.index import *  # noqa: F403
 from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
+from .ops.linalg_decomp import *  # noqa: F403
 from .ops.linalg_solve import *  # noqa: F403
 from .ops.logical import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
+from .ops.products import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.scatter import *  # noqa: F403
 from .ops.scatter_ext import *  # noqa: F403

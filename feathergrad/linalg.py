@@ -1,4 +1,5 @@
-"""feathergrad.linalg: the torch.linalg namespace (norms, inverse, determinants, solve).
+"""feathergrad.linalg: the torch.linalg namespace (norms, inverse, determinants, solve,
+decompositions).
 
     import feathergrad as torch
     A = torch.tensor([[2., 1.], [1., 3.]], requires_grad=True)
@@ -11,22 +12,59 @@ from typing import Any
 
 from .ops.diag import diagonal as _diagonal
 from .ops.linalg import matmul
+from .ops.linalg_decomp import (
+    cholesky_ex,
+    cond,
+    eig,
+    eigh,
+    eigvals,
+    eigvalsh,
+    lstsq,
+    matrix_exp,
+    matrix_power,
+    matrix_rank,
+    pinv,
+    solve_triangular,
+    svdvals,
+)
+from .ops.linalg_decomp import linalg_cholesky as cholesky
+from .ops.linalg_decomp import linalg_qr as qr
+from .ops.linalg_decomp import linalg_svd as svd
 from .ops.linalg_solve import LinAlgError, det, inv, solve
 from .ops.linalg_solve import linalg_slogdet as slogdet
 from .ops.norms import matrix_norm, vector_norm
+from .ops.products import linalg_cross as cross
 from .tensor import Tensor
 
 __all__ = [
     "LinAlgError",
+    "cholesky",
+    "cholesky_ex",
+    "cond",
+    "cross",
     "det",
     "diagonal",
+    "eig",
+    "eigh",
+    "eigvals",
+    "eigvalsh",
     "inv",
+    "inv_ex",
+    "lstsq",
     "matmul",
+    "matrix_exp",
     "matrix_norm",
+    "matrix_power",
+    "matrix_rank",
     "multi_dot",
     "norm",
+    "pinv",
+    "qr",
     "slogdet",
     "solve",
+    "solve_triangular",
+    "svd",
+    "svdvals",
     "vecdot",
     "vector_norm",
 ]
@@ -90,3 +128,22 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """
     return (x * y).sum(dim)
 
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
+    """``(inverse, info)``: info is 0, or (for a singular A) the LAPACK pivot index, with NaN
+    in the inverse, unless `check_errors`."""
+    import numpy as np
+
+    from .ops import return_types
+    from .ops.linalg_solve import _square, _zero_pivot
+    d = _square(A, "linalg.inv_ex")
+    try:
+        return return_types.linalg_inv_ex((inv(A), Tensor._make(np.zeros(d.shape[:-2],
+                                                                          np.int32))))
+    except LinAlgError:
+        if check_errors:
+            raise
+        info = np.array([_zero_pivot(m) for m in d.reshape((-1,) + d.shape[-2:])], np.int32)
+        return return_types.linalg_inv_ex((Tensor._make(np.full(d.shape, np.nan, d.dtype)),
+                                           Tensor._make(info.reshape(d.shape[:-2]))))

@@ -108,9 +108,9 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
 
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:
-    """Matrix norm over the two dims `dim`: 'fro' (Frobenius), 1 / -1 (max / min column
-    abs-sum), inf / -inf (max / min row abs-sum). 'nuc', 2, -2 need singular values and are
-    not available yet.
+    """Matrix norm over the two dims `dim`: 'fro' (Frobenius), 'nuc' (sum of the singular
+    values), 2 / -2 (largest / smallest singular value), 1 / -1 (max / min column abs-sum),
+    inf / -inf (max / min row abs-sum).
 
     >>> matrix_norm(tensor([[1., -2.], [3., 4.]]), 1)
     tensor(6.)
@@ -126,10 +126,14 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     d0, d1 = (int(v) % nd for v in dim)
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
-    if ord in ("nuc", 2, -2):
-        raise NotImplementedError(
-            f"linalg.matrix_norm: ord={ord!r} needs the singular values (an SVD), which "
-            "feathergrad does not compute yet; use ord='fro', 1, -1, inf or -inf.")
+    if ord in ("nuc", 2, -2):   # from the singular values
+        from .linalg_decomp import svdvals
+        if dtype is not None:
+            A = A.to(dtype)
+        s = svdvals(A.movedim((d0, d1), (-2, -1)))
+        kd = bool(keepdim)
+        r = s.sum(-1, keepdim=kd) if ord == "nuc" else (amax if ord == 2 else amin)(s, -1, kd)
+        return r.unsqueeze(-1).movedim((-2, -1), (d0, d1)) if kd else r
     if ord not in (1, -1, _INF, -_INF):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if dtype is not None:

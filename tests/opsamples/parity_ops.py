@@ -1,12 +1,16 @@
 """Samples for the ops added by the differential review against PyTorch: order statistics
 (feathergrad/ops/sorting.py), nansum, aminmax, cummax/cummin/logcumsumexp (scan.py),
-scatter_reduce and fill_diagonal_ (scatter_ext.py)."""
+scatter_reduce and fill_diagonal_ (scatter_ext.py), decompositions (linalg_decomp.py) and
+products (products.py).
+
+Singular and eigenvectors are defined up to sign, so their samples use sign-free functions of
+them (U diag(w) Vh, |U|, V diag(w) Vᵀ), as the values must match PyTorch's."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import OpSample, rand
+from . import OpSample, positive, rand
 
 S = OpSample
 
@@ -25,6 +29,21 @@ def _with_nan(*shape: int) -> np.ndarray:
 
 
 _IDX = np.array([[1, 1, 0], [0, 2, 2]])
+
+
+def _spd(n: int) -> np.ndarray:
+    a = rand(n, n, low=-1.0, high=1.0)
+    return a @ a.T + n * np.eye(n)
+
+
+def _usv(m, U, S, Vh):
+    w = m.linspace(1.0, 2.0, S.shape[-1], dtype=m.float64)
+    return U @ (w[:, None] * Vh), S, U.abs()
+
+
+def _vlv(m, L, V):
+    w = m.linspace(-1.0, 2.0, L.shape[-1], dtype=m.float64)
+    return L, (V * w) @ V.mT
 
 
 def _tied_extremes() -> np.ndarray:
@@ -79,4 +98,50 @@ SAMPLES = [
       for red in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)],
     S(("fill_diagonal", "mul"), lambda m, x: (x * 1).fill_diagonal_(0.5, wrap=True),
       [rand(5, 2)], name="wrap", check_names=False),
+    # decompositions
+    S(("linalg_svd",), lambda m, a: _usv(m, *m.linalg.svd(a, full_matrices=False)),
+      [rand(4, 3)]),
+    S(("linalg_svd",), lambda m, a: _usv(m, *m.linalg.svd(a, full_matrices=False)),
+      [rand(2, 3)], name="wide"),
+    S(("linalg_svd",), lambda m, a: m.linalg.svdvals(a), [rand(2, 3, 3)], name="svdvals"),
+    S(("linalg_eigh",), lambda m, a: _vlv(m, *m.linalg.eigh(a + a.mT)), [rand(3, 3)]),
+    # NOTE: eigh and cholesky read one triangle: inputs are built symmetric, so that finite
+    # differences see PyTorch's (symmetric) gradient
+    S(("linalg_eigh",), lambda m, a: m.linalg.eigvalsh(a + a.mT, UPLO="U"), [rand(2, 3, 3)],
+      name="eigvalsh"),
+    S(("linalg_cholesky",), lambda m, a: m.linalg.cholesky(a @ a.mT + 3 * m.eye(3,
+      dtype=m.float64)), [rand(3, 3)], check_names=False),
+    S(("linalg_cholesky",), lambda m, a: m.linalg.cholesky(a @ a.mT + 3 * m.eye(3,
+      dtype=m.float64), upper=True), [rand(3, 3)], name="upper", check_names=False),
+    S(("cholesky",), lambda m, a: m.cholesky(a + a.mT), [_spd(3)], check_names=False),
+    S(("linalg_qr",), lambda m, a: tuple(m.linalg.qr(a)), [rand(4, 3)]),
+    S(("linalg_qr",), lambda m, a: tuple(m.linalg.qr(a)), [rand(3, 3)], name="square"),
+    S(("linalg_qr", "cat"), lambda m, a: tuple(m.linalg.qr(a)), [rand(2, 4)], name="wide",
+      check_names=False),
+    S(("linalg_pinv",), lambda m, a: m.linalg.pinv(a), [rand(4, 3)]),
+    S(("linalg_pinv",), lambda m, a: m.pinverse(a), [rand(2, 3)], name="wide"),
+    S(("linalg_lstsq",), lambda m, a, b: m.linalg.lstsq(a, b).solution,
+      [rand(4, 3), rand(4, 2)]),
+    S(("linalg_matrix_exp",), lambda m, a: m.linalg.matrix_exp(a), [rand(3, 3)]),
+    S(("linalg_matrix_exp",), lambda m, a: m.matrix_exp(a), [rand(2, 2, 2) * 3], name="batch"),
+    S(("linalg_solve_triangular",), lambda m, a, b: m.linalg.solve_triangular(a, b, upper=True),
+      [rand(3, 3) + 3 * np.eye(3), rand(3, 2)]),
+    S(("linalg_solve_triangular",), lambda m, a, b: m.linalg.solve_triangular(
+        a, b, upper=False, left=False, unitriangular=True), [rand(3, 3), rand(2, 3)],
+      name="right-unit"),
+    S(("triangular_solve",), lambda m, a, b: tuple(m.triangular_solve(b, a, transpose=True)),
+      [rand(3, 3) + 3 * np.eye(3), rand(3, 2)]),
+    # products and distances
+    S(("addmv",), lambda m, c, a, b: m.addmv(c, a, b, beta=0.5, alpha=2.0),
+      [rand(2), rand(2, 3), rand(3)]),
+    S(("addr",), lambda m, c, a, b: m.addr(c, a, b, alpha=-1.5), [rand(2, 3), rand(2), rand(3)]),
+    S(("addbmm",), lambda m, c, a, b: m.addbmm(c, a, b, beta=2.0),
+      [rand(2, 4), rand(3, 2, 5), rand(3, 5, 4)]),
+    S(("cross",), lambda m, a, b: m.linalg.cross(a, b), [rand(2, 3), rand(2, 3)]),
+    # NOTE: PyTorch has no second derivative of cdist
+    S(("cdist",), lambda m, a, b: m.cdist(a, b), [rand(3, 2), rand(4, 2)], second_order=False),
+    S(("cdist",), lambda m, a, b: m.cdist(a, b, p=1.5), [positive(2, 3, 2), -positive(2, 4, 2)],
+      name="p1.5", second_order=False),
+    S(("dist",), lambda m, a, b: m.dist(a, b), [rand(3, 2), rand(2)]),
+    S(("dist",), lambda m, a, b: m.dist(a, b, 3), [positive(3), -positive(3)], name="p3"),
 ]
