@@ -21,6 +21,7 @@ from ._compare import *  # noqa: F403
 from ._dtype import *  # noqa: F403
 from ._dtype import bool, float, int  # noqa: A004  (PyTorch's dtype names)
 from ._legacy import *  # noqa: F403
+from ._queries import *  # noqa: F403
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
@@ -32,6 +33,7 @@ from .ops.counting import *  # noqa: F403
 from .ops.diag import *  # noqa: F403
 from .ops.einsum import *  # noqa: F403
 from .ops.extrema import *  # noqa: F403
+from .ops.grids import *  # noqa: F403
 from .ops.gamma import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
 from .ops.index import *  # noqa: F403
@@ -50,6 +52,7 @@ from .ops.shape import *  # noqa: F403
 from .ops.sorting import *  # noqa: F403
 from .ops.stats import *  # noqa: F403
 from .ops.unary_ext import *  # noqa: F403
+from .random import *  # noqa: F403
 from .tensor import Size, Tensor, device, is_tensor
 
 __version__ = "0.1.0"

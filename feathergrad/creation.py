@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any, Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ from .tensor import Size, Tensor, _check_device
 
 _make = Tensor._make
 _rng = [np.random.default_rng()]
+_seed = [int(np.random.SeedSequence().entropy % (2 ** 63))]   # torch.initial_seed()
 
 __all__ = [
     "tensor",
@@ -43,6 +45,7 @@ __all__ = [
     "randperm",
     "normal",
     "Generator",
+    "scalar_tensor",
 ]
 
 
@@ -55,6 +58,9 @@ def _finish(data: np.ndarray, requires_grad: bool, device: Any = None,
                            "runs on the CPU only: leave pin_memory out.")
     t = _make(data)
     if requires_grad:
+        if data.dtype.kind not in "fc":   # NOTE: the factories' wording, not requires_grad_'s
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
         t.requires_grad_(True)
     if _state.inference:
         t._ex().inference = True
@@ -136,11 +142,56 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
         npdt = to_dtype(dtype).np if dtype is not None else _infer_np(data)
         try:
             arr = np.array(_to_np(data), dtype=npdt)
-        except ValueError as e:
-            raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+        except (ValueError, TypeError) as e:
+            raise _ragged(data, npdt) or e from None
+        except OverflowError:
+            arr = _checked_ints(data, npdt)
     if not arr.flags.writeable:
         arr = arr.copy()
     return _finish(arr, requires_grad, device, pin_memory)
+
+
+def _ragged(data: Any, npdt: np.dtype) -> Exception | None:
+    """PyTorch's error for nested sequences that are not a regular array, if they are not."""
+    sizes, v = [], data
+    while isinstance(v, (list, tuple)):
+        sizes.append(len(v))
+        if not v:
+            break
+        v = v[0]
+
+    def walk(obj: Any, d: int) -> Exception | None:
+        if d == len(sizes):
+            if isinstance(obj, (list, tuple)):
+                return TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an "
+                                 "integer" if npdt.kind in "biu" else
+                                 f"must be real number, not {type(obj).__name__}")
+            return None
+        if not isinstance(obj, (list, tuple)):
+            return TypeError("not a sequence")
+        if len(obj) != sizes[d]:
+            return ValueError(f"expected sequence of length {sizes[d]} at dim {d} "
+                              f"(got {len(obj)})")
+        for x in obj:
+            err = walk(x, d + 1)
+            if err is not None:
+                return err
+        return None
+    return walk(data, 0)
+
+
+def _checked_ints(data: Any, npdt: np.dtype) -> np.ndarray:
+    """Integers out of a dtype's range: PyTorch's errors (it wraps -max..-1 for unsigned)."""
+    try:
+        wide = np.array(_to_np(data), dtype=np.float64 if npdt.kind in "fc" else np.int64)
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long") from None
+    if npdt.kind in "iu":
+        info = np.iinfo(npdt)
+        lo = -int(info.max) if npdt.kind == "u" else int(info.min)
+        if wide.size and (wide.min() < lo or wide.max() > info.max):
+            raise RuntimeError(f"value cannot be converted to type {npdt} without overflow")
+    return wide.astype(npdt)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -161,17 +212,43 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return _make(ndarray)
 
 
-def _shape(size: Sequence[Any]) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+def _shape(size: Sequence[Any], fname: str | None = None, varargs: bool = True) -> tuple:
+    """The shape from ``*size`` (ints, or one sequence of ints), with PyTorch's TypeError for
+    anything else when `fname` names the function."""
+    single = len(size) == 1 and isinstance(size[0], (tuple, list, Size))
+    if single:
         size = size[0]
     try:
-        shape = tuple(int(s) for s in size)
+        shape = tuple(operator.index(s) for s in size)
     except TypeError:
-        raise TypeError(f"size must be a sequence of ints, got {size!r}") from None
+        if fname is None:
+            raise TypeError(f"size must be a sequence of ints, got {size!r}") from None
+        raise _size_error(size, single, fname, varargs) from None
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: "
                            f"{list(shape)}")
     return shape
+
+
+def _size_error(size: Sequence[Any], single: bool, fname: str, varargs: bool) -> TypeError:
+    # NOTE: PyTorch's argument parser words this differently for f(*size) and f(size)
+    k, bad = next((i, v) for i, v in enumerate(size) if not _is_index(v))
+    t = type(bad).__name__
+    if single and not (varargs and k):
+        return TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, but "
+                         f"found element of type {t} at pos {k}")
+    if not single and len(size) == 1:
+        return TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not {t}")
+    return TypeError(f"{fname}(): argument 'size' failed to unpack the object at pos {k + 1} "
+                     f"with error \"type must be tuple of ints,but got {t}\"")
+
+
+def _is_index(v: Any) -> bool:
+    try:
+        operator.index(v)
+        return True
+    except TypeError:
+        return False
 
 
 def _dt(dtype: Any, default: Any = None) -> np.dtype:
@@ -182,19 +259,22 @@ def _dt(dtype: Any, default: Any = None) -> np.dtype:
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
-    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device, pin_memory)
+    return _finish(np.zeros(_shape(size, "zeros"), dtype=_dt(dtype)), requires_grad, device,
+                   pin_memory)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
          out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:
-    return _finish(np.ones(_shape(size), dtype=_dt(dtype)), requires_grad, device, pin_memory)
+    return _finish(np.ones(_shape(size, "ones"), dtype=_dt(dtype)), requires_grad, device,
+                   pin_memory)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           out: Any = None, layout: Any = None, pin_memory: bool = False,
           memory_format: Any = None) -> Tensor:
     # NOTE: zero-filled rather than uninitialised: same cost here, and never surprising
-    return _finish(np.zeros(_shape(size), dtype=_dt(dtype)), requires_grad, device, pin_memory)
+    return _finish(np.zeros(_shape(size, "empty"), dtype=_dt(dtype)), requires_grad, device,
+                   pin_memory)
 
 
 def _fill_dtype(fill_value: Any) -> np.dtype:
@@ -206,7 +286,11 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
          pin_memory: bool = False) -> Tensor:
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _finish(np.full(_shape((size,)), fill_value, dtype=_dt(dtype, _fill_dtype(fill_value))),
+    if not isinstance(size, (tuple, list, Size)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    npdt = _dt(dtype, _fill_dtype(fill_value))
+    return _finish(np.full(_shape((size,), "full", False), fill_value, dtype=npdt),
                    requires_grad, device, pin_memory)
 
 
@@ -253,7 +337,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = math.ceil((end - start) / step)
     isint = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in vals)
     npdt = _dt(dtype, np.dtype(np.int64) if isint else None)
@@ -262,10 +346,14 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     return _finish(data.astype(npdt, copy=False), requires_grad, device, pin_memory)
 
 
-def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False, out: Any = None, layout: Any = None,
-             pin_memory: bool = False) -> Tensor:
+def linspace(start: Any, end: Any, steps: int = None, *, dtype: Any = None,  # type: ignore
+             device: Any = None, requires_grad: bool = False, out: Any = None,
+             layout: Any = None, pin_memory: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end (both included)."""
+    if steps is None or not _is_index(steps):
+        got = ", ".join(type(v).__name__ for v in (start, end, steps) if v is not None)
+        raise TypeError(f"linspace() received an invalid combination of arguments - got ({got}),"
+                        " but expected one of: (Number start, Number end, int steps)")
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
     if steps < 0:
@@ -298,12 +386,16 @@ def float64_dt():
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False, out: Any = None, layout: Any = None,
         pin_memory: bool = False) -> Tensor:
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device, pin_memory)
 
 
 # ---- random ----------------------------------------------------------------------------
 def manual_seed(seed: int) -> Any:
     """Seed feathergrad's generator (values differ from PyTorch's, the statistics do not)."""
+    _seed[0] = int(seed)
     _rng[0] = np.random.default_rng(int(seed))
     return _rng[0]
 
@@ -325,7 +417,7 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = Non
          pin_memory: bool = False) -> Tensor:
     """Uniform samples on [0, 1)."""
     npdt = _dt(dtype)
-    return _finish(_gen(generator).random(_shape(size)).astype(npdt), requires_grad, device,
+    return _finish(_gen(generator).random(_shape(size, "rand")).astype(npdt), requires_grad, device,
                    pin_memory)
 
 
@@ -334,8 +426,8 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
           pin_memory: bool = False) -> Tensor:
     """Standard normal samples."""
     npdt = _dt(dtype)
-    return _finish(_gen(generator).standard_normal(_shape(size)).astype(npdt), requires_grad,
-                   device, pin_memory)
+    return _finish(_gen(generator).standard_normal(_shape(size, "randn")).astype(npdt),
+                   requires_grad, device, pin_memory)
 
 
 def randint(low: int, high: int | None = None, size: Sequence[int] = None, *,
@@ -349,7 +441,11 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = None, *,
         low, high = 0, low
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
-    data = _gen(generator).integers(low, high, _shape((size,)))
+    if not isinstance(size, (tuple, list, Size)):
+        raise TypeError(f"randint() received an invalid combination of arguments - got "
+                        f"({type(low).__name__}, {type(high).__name__}, {type(size).__name__}), "
+                        "but expected one of: (int low, int high, tuple of ints size)")
+    data = _gen(generator).integers(low, high, _shape((size,), "randint", False))
     return _finish(data.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device,
                    pin_memory)
 
@@ -416,3 +512,53 @@ class Generator:
     def set_state(self, state: Any) -> Generator:
         self._rng.bit_generator.state = state
         return self
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                  layout: Any = None, pin_memory: bool = False) -> Tensor:
+    """A 0-d tensor holding `s`, of the default float dtype unless `dtype` is given."""
+    return _finish(np.asarray(s, dtype=_dt(dtype)), requires_grad, device, pin_memory)
+
+
+# ---- Tensor.new_*: new tensors of this tensor's dtype -------------------------------------
+def _new_tensor(self: Tensor, data: Any, *, dtype: Any = None, device: Any = None,
+                requires_grad: bool = False, layout: Any = None,
+                pin_memory: bool = False) -> Tensor:
+    if isinstance(data, Tensor):
+        data = data._data
+    return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device,
+                  requires_grad=requires_grad)
+
+
+def _new_maker(make: Any) -> Any:
+    def method(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False, layout: Any = None,
+               pin_memory: bool = False) -> Tensor:
+        return make(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                    requires_grad=requires_grad, pin_memory=pin_memory)
+    method.__name__ = f"new_{make.__name__}"
+    method.__doc__ = f"``{make.__name__}(*size)`` with this tensor's dtype (unless `dtype`)."
+    return method
+
+
+def _new_full(self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None,
+              device: Any = None, requires_grad: bool = False, layout: Any = None,
+              pin_memory: bool = False) -> Tensor:
+    return full(size, fill_value, dtype=self.dtype if dtype is None else dtype, device=device,
+                requires_grad=requires_grad, pin_memory=pin_memory)
+
+
+def _new(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    # the legacy constructor: x.new(sizes...) (uninitialised: zeros here) or x.new(data)
+    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)) and not (
+            isinstance(args[0], Size)):
+        return _new_tensor(self, args[0])
+    return zeros(*(args or (0,)), dtype=self.dtype)
+
+
+Tensor.new_tensor = _new_tensor
+Tensor.new_zeros = _new_maker(zeros)
+Tensor.new_ones = _new_maker(ones)
+Tensor.new_empty = _new_maker(empty)
+Tensor.new_full = _new_full
+Tensor.new = _new

@@ -16,7 +16,7 @@ from ..tensor import Tensor, _wrap_dim
 from . import return_types
 from ._core import HANDLED, defop
 from ._multi import jointop
-from .reduce import _nonempty, _np_red, check_tensor, data, keep
+from .reduce import _nonempty, _np_red, bad_dim, check_tensor, data, keep, no_dim_keepdim
 
 __all__ = [
     "max",
@@ -83,6 +83,8 @@ def _extremum(input: Tensor, dim: Any, keepdim: bool, other: Any, big: bool) -> 
     check_tensor(input, fname)
     if isinstance(dim, Tensor):
         dim, other = None, dim
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise bad_dim(fname, dim, _SIGS)
     if other is not None:
         import feathergrad as fg
         return getattr(fg, "maximum" if big else "minimum")(input, other)
@@ -103,6 +105,14 @@ def _extremum(input: Tensor, dim: Any, keepdim: bool, other: Any, big: bool) -> 
     return rt((values, _make(idx.astype(np.int64, copy=False))))
 
 
+_SIGS = " * ()\n * (Tensor other)\n * (int dim, bool keepdim = False)"
+
+
+def _no_dim(fname: str, dim: Any, keepdim: Any, other: Any, axis: Any, keepdims: Any) -> None:
+    if dim is None and axis is None and other is None and keepdim is True and keepdims is None:
+        raise no_dim_keepdim(fname, _SIGS)
+
+
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None,
         axis: Any = None, keepdims: bool | None = None) -> Any:  # noqa: A001
     """Largest element; with `dim`, the named tuple ``(values, indices)`` along `dim`;
@@ -114,6 +124,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
     >>> max(tensor([[1., 5.], [4., 2.]]), 1).indices
     tensor([1, 0])
     """
+    _no_dim("max", dim, keepdim, other, axis, keepdims)
     return _extremum(input, dim if axis is None else axis,
                      keepdim if keepdims is None else keepdims, other, True)
 
@@ -125,6 +136,7 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
     >>> min(tensor([3., 1., 2.]))
     tensor(1.)
     """
+    _no_dim("min", dim, keepdim, other, axis, keepdims)
     return _extremum(input, dim if axis is None else axis,
                      keepdim if keepdims is None else keepdims, other, False)
 

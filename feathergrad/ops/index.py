@@ -18,7 +18,7 @@ import numpy as np
 from .._broadcast import sum_to
 from ..tensor import Tensor
 from ._core import defop
-from .shape import broadcast_shapes, getitem
+from .shape import _broadcast, getitem
 
 ndarray = np.ndarray
 _make = Tensor._make
@@ -114,6 +114,10 @@ def _as_index(v: Any) -> Any:
         if a.dtype not in (np.int64, np.int32):
             raise IndexError(_BAD_INDEX)
         return int(a) if a.ndim == 0 else a   # NOTE: a 0-d integer tensor selects, as in PyTorch
+    if isinstance(v, range):
+        v = list(v)
+    if isinstance(v, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
     if isinstance(v, (list, tuple, ndarray)):
         try:
             a = np.asarray([_nd(x) if isinstance(x, Tensor) else x for x in v]
@@ -280,7 +284,7 @@ def _check_mask(mask: Any, fname: str, shape: tuple) -> None:
         dt = str(mask._data.dtype)
         name = _cname(mask._data.dtype) if fname == "masked_scatter" else _C_NAMES.get(dt, dt)
         raise RuntimeError(f"{fname}_ only supports boolean masks, but got mask with dtype {name}")
-    broadcast_shapes(mask._data.shape, shape)
+    _broadcast((mask._data.shape, shape))
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
@@ -311,7 +315,7 @@ _msel = defop("masked_select", _msel_fwd, "MaskedSelectBackward0",
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of `input` where `mask` is True, as a 1-D tensor (mask broadcasts)."""
     _check_mask(mask, "masked_select", input._data.shape)
-    return _msel(input, mask, tuple(broadcast_shapes(input._data.shape, mask._data.shape)))
+    return _msel(input, mask, tuple(_broadcast((input._data.shape, mask._data.shape))))
 
 
 def _take_back(g: Any, index: Any, shape: tuple, n: int) -> Any:
@@ -372,7 +376,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     if d.dtype != s.dtype:
         raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
                            f"{_cname(d.dtype)} and {_cname(s.dtype)}")
-    shape = tuple(broadcast_shapes(d.shape, mask._data.shape))
+    shape = tuple(_broadcast((d.shape, mask._data.shape)))
     k = int(np.count_nonzero(np.broadcast_to(mask._data, shape)))
     if k > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")

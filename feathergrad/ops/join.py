@@ -474,6 +474,13 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
                       output_size: int | None = None) -> Tensor:
     """Repeat each element `repeats` times along `dim` (flattened when dim is None)."""
     from .scatter import index_select
+    if repeats is None:   # repeat_interleave(counts): each index i repeated counts[i] times
+        c = input._data
+        if c.ndim != 1 or c.dtype.kind not in "iu":
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if (c < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return _make(np.repeat(np.arange(c.shape[0]), c))
     if dim is None:
         input = reshape(input, (-1,))
         dim = 0

@@ -83,6 +83,29 @@ def type_name(npdt: np.dtype) -> str:
             "complex128": "ComplexDouble"}.get(str(npdt), str(npdt))
 
 
+def no_dim_keepdim(fname: str, sigs: str) -> TypeError:
+    """PyTorch's TypeError for ``keepdim=True`` without a dim (no overload takes it)."""
+    return TypeError(f"{fname}() received an invalid combination of arguments - got "
+                     f"(keepdim=bool, ), but expected one of:\n{sigs}\nfeathergrad: give the "
+                     "dims to reduce, e.g. x.sum(dim=(0, 1), keepdim=True)")
+
+
+def bad_dim(fname: str, dim: Any, sigs: str) -> TypeError:
+    return TypeError(f"{fname}() received an invalid combination of arguments - got "
+                     f"({type(dim).__name__}), but expected one of:\n{sigs}")
+
+
+_SUM_SIGS = (" * (*, torch.dtype dtype = None)\n"
+             " * (tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)")
+
+
+def _check_dim_arg(fname: str, dim: Any, keepdim: Any, keepdims: Any, axis: Any) -> None:
+    if dim is None and axis is None and keepdim and keepdims is None:
+        raise no_dim_keepdim(fname, _SUM_SIGS)
+    if isinstance(dim, float):
+        raise bad_dim(fname, dim, _SUM_SIGS)
+
+
 def _nonempty(input: Tensor, axes: tuple | None, fname: str) -> None:
     d = input._data
     if d.size:
@@ -129,6 +152,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     tensor([4., 6.])
     """
     check_tensor(input, "sum")
+    _check_dim_arg("sum", dim, keepdim, keepdims, axis)
     if keepdims is not None:
         keepdim = keepdims
     d = input._data
@@ -149,6 +173,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     tensor(3.)
     """
     check_tensor(input, "mean")
+    _check_dim_arg("mean", dim, keepdim, keepdims, axis)
     if keepdims is not None:
         keepdim = keepdims
     d = input._data
@@ -262,6 +287,9 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     tensor(0.)
     """
     check_tensor(input, "prod")
+    if dim is None and axis is None and keepdim and keepdims is None:
+        raise no_dim_keepdim("prod", " * (*, torch.dtype dtype = None)\n"
+                             " * (int dim, bool keepdim = False, *, torch.dtype dtype = None)")
     if keepdims is not None:
         keepdim = keepdims
     if axis is not None:

@@ -15,7 +15,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from ._core import HANDLED, defop
 from .index import _cname, _in_range, _place, add_at, take
-from .shape import broadcast_shapes, expand, reshape
+from .shape import _broadcast, expand, reshape
 
 ndarray = np.ndarray
 _make = Tensor._make
@@ -304,7 +304,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,
                            f"number of dimensions, but got {d.ndim} dimensions for input, and "
                            f"{i.ndim} dimensions for indices")
     dim = _wrap_dim(dim, d.ndim)
-    sh = list(broadcast_shapes(_along_shape(d.shape, dim, 1), _along_shape(i.shape, dim, 1)))
+    sh = list(_broadcast((_along_shape(d.shape, dim, 1), _along_shape(i.shape, dim, 1))))
     xi = tuple(_along_shape(tuple(sh), dim, d.shape[dim]))
     ii = tuple(_along_shape(tuple(sh), dim, i.shape[dim]))
     return gather(input if d.shape == xi else expand(input, xi), dim,

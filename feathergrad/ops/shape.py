@@ -3,6 +3,7 @@ counter with their base, as in PyTorch."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -51,10 +52,24 @@ def _view_of(out: Tensor, base: Tensor) -> Tensor:
     return out
 
 
-def _shape_arg(shape: tuple) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size, ndarray)):
+def _shape_arg(shape: tuple, fname: str = "reshape", arg: str = "shape") -> tuple:
+    single = len(shape) == 1 and isinstance(shape[0], (tuple, list, Size, ndarray))
+    if single:
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    try:
+        return tuple(operator.index(s) for s in shape)
+    except TypeError:
+        pass
+    # NOTE: PyTorch's argument parser refuses non-integer sizes (x.reshape(2.0, 3))
+    k, bad = next((i, v) for i, v in enumerate(shape) if not hasattr(v, "__index__"))
+    t = type(bad).__name__
+    if single:
+        raise TypeError(f"{fname}(): argument '{arg}' (position 1) must be tuple of ints, but "
+                        f"found element of type {t} at pos {k}")
+    if len(shape) == 1:
+        raise TypeError(f"{fname}(): argument '{arg}' (position 1) must be tuple of ints, not {t}")
+    raise TypeError(f"{fname}(): argument '{arg}' failed to unpack the object at pos {k + 1} "
+                    f"with error \"type must be tuple of ints,but got {t}\"")
 
 
 def _infer(shape: tuple, size: int, old: tuple) -> tuple:
@@ -66,6 +81,10 @@ def _infer(shape: tuple, size: int, old: tuple) -> tuple:
         if s != -1:
             known *= s
     if neg:
+        if known == 0 and size == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} "
+                               "because the unspecified dimension size -1 can be any value and "
+                               "is ambiguous")
         if known == 0 or size % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
         shape = tuple(size // known if s == -1 else s for s in shape)
@@ -116,8 +135,8 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 
 def view(input: Tensor, *shape: Any) -> Tensor:
     """The same data in a new shape, always a view; refused when the strides do not allow it."""
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int)):
-        return input.to(shape[0])   # view(dtype): not supported beyond a same-size cast
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int, np.integer)):
+        return _view_dtype(input, shape[0])
     d = input._data
     shape = _infer(_shape_arg(shape), d.size, d.shape)
     if not d.flags.c_contiguous and d.ndim >= 2 and _as_view(d, shape) is None:
@@ -125,6 +144,22 @@ def view(input: Tensor, *shape: Any) -> Tensor:
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return _view_of(_reshape(input, shape, d.shape), input)
+
+
+def _view_dtype(input: Tensor, dtype: Any) -> Tensor:
+    """view(dtype): the same bytes read as another dtype (the last dim rescales when the
+    element sizes differ). No gradient, as in PyTorch."""
+    from .. import _dtype
+    from .reduce import type_name
+    d = input._data
+    npdt = _dtype.to_dtype(dtype).np
+    if npdt.itemsize != d.itemsize:
+        last = d.shape[-1] if d.ndim else 1
+        if d.ndim == 0 or (last * d.itemsize) % npdt.itemsize:
+            raise RuntimeError(f"self.size(-1) must be divisible by {npdt.itemsize // d.itemsize}"
+                               f" to view {type_name(d.dtype)} as {type_name(npdt)} (different "
+                               f"element sizes), but got {last}")
+    return _view_of(Tensor._make(d.view(npdt)), input)
 
 
 def _swap(x, d0, d1):
@@ -158,10 +193,14 @@ def t(input: Tensor) -> Tensor:
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
     n = input._data.ndim
-    dims = tuple(_wrap_dim(d, n) for d in _shape_arg(dims))
-    if sorted(dims) != list(range(n)):
-        raise RuntimeError("permute(): dims must be a permutation of the tensor's dimensions, "
-                           f"got {list(dims)} for a {n}-d tensor")
+    dims = _shape_arg(dims, "permute", "dims")
+    if len(dims) != n:
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
+                           "not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {n} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _view_of(_permute(input, dims), input)
 
 
@@ -313,14 +352,23 @@ def broadcast_to(input: Tensor, size: Any) -> Tensor:
 
 def broadcast_shapes(*shapes: Any) -> Size:
     """The shape that tensors of the given shapes broadcast to."""
+    return _broadcast(shapes, True)
+
+
+def _broadcast(shapes: Any, public: bool = False) -> Size:
     out: list = []
-    for sh in shapes:
+    for i, sh in enumerate(shapes):
         sh = (sh,) if isinstance(sh, (int, np.integer)) else tuple(sh)
         if len(sh) > len(out):
             out = [1] * (len(sh) - len(out)) + out
         for k in range(1, len(sh) + 1):
             a, b = out[-k], sh[-k]
             if a != b and a != 1 and b != 1:
+                if public:   # torch.broadcast_shapes words it differently from the ops
+                    raise RuntimeError(f"Attempting to broadcast a dimension of length {b} at "
+                                       f"{-k}! Mismatching argument at index {i} had torch.Size("
+                                       f"{list(sh)}); but expected shape should be "
+                                       f"broadcastable to {out}")
                 raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b "
                                    f"({b}) at non-singleton dimension {len(out) - k}")
             out[-k] = b if a == 1 else a
@@ -332,7 +380,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
     as it is)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    shape = tuple(broadcast_shapes(*(t._data.shape for t in tensors)))
+    shape = tuple(_broadcast([t._data.shape for t in tensors]))
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 

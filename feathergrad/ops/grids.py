@@ -1,0 +1,189 @@
+"""Index grids and block layouts: meshgrid, cartesian_prod, combinations, tril_indices,
+triu_indices, block_diag, diagflat.
+
+meshgrid is views (reshape, then expand), so its gradient sums over the repeated axes;
+cartesian_prod, combinations and block_diag are built from indexing, stacking and
+concatenation, whose gradients they inherit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._dtype import to_dtype
+from ..tensor import Tensor
+from .diag import diag_embed
+from .reduce import check_tensor
+
+__all__ = [
+    "meshgrid",
+    "cartesian_prod",
+    "combinations",
+    "tril_indices",
+    "triu_indices",
+    "block_diag",
+    "diagflat",
+]
+
+_make = Tensor._make
+
+
+def _tensor_list(tensors: tuple, fname: str) -> list:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    for t in tensors:
+        check_tensor(t, fname)
+    return list(tensors)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple:
+    """Coordinate grids: output i holds tensor i's values along axis i, repeated along the
+    others ('ij' indexing; 'xy' swaps the first two axes). Each output is a view.
+
+    >>> meshgrid(tensor([1, 2]), tensor([3, 4, 5]), indexing='ij')[1]
+    tensor([[3, 4, 5],
+            [3, 4, 5]])
+    """
+    ts = _tensor_list(tensors, "meshgrid")
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError("torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+                           f"received: {indexing}")
+    for t in ts:
+        if t.ndim > 1:
+            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t}")
+    if len({t.dtype for t in ts}) > 1:
+        raise RuntimeError("torch.meshgrid: Expected all tensors in the tensor list to have the "
+                           "same dtype.")
+    swap = indexing == "xy" and len(ts) >= 2
+    order = [1, 0] + list(range(2, len(ts))) if swap else list(range(len(ts)))
+    sizes = [max(ts[i].numel(), 1) if ts[i].ndim else 1 for i in order]
+    out = []
+    for i, t in enumerate(ts):
+        pos = order.index(i)
+        shape = [1] * len(ts)
+        shape[pos] = sizes[pos]
+        out.append(t.reshape(shape).expand(sizes))
+    return tuple(out)
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """All tuples (a, b, ...) with a from the first 1-D tensor, b from the second, ..., as the
+    rows of a matrix (itertools.product order); one tensor is returned as is.
+
+    >>> cartesian_prod(tensor([1, 2]), tensor([3, 4]))
+    tensor([[1, 3],
+            [1, 4],
+            [2, 3],
+            [2, 4]])
+    """
+    import feathergrad as fg
+    ts = _tensor_list(tensors, "cartesian_prod")
+    for t in ts:
+        if t.ndim != 1:
+            raise RuntimeError("Expect a 1D vector, but got shape "
+                               f"{list(t.shape)}")
+    if len(ts) == 1:
+        return ts[0]
+    grids = meshgrid(*ts, indexing="ij")
+    return fg.stack([g.flatten() for g in grids], 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """The length-`r` combinations of a 1-D tensor's elements, as rows (itertools order).
+
+    >>> combinations(tensor([1, 2, 3]))
+    tensor([[1, 2],
+            [1, 3],
+            [2, 3]])
+    """
+    check_tensor(input, "combinations")
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _make(np.zeros((0,), input._data.dtype))
+    make = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    idx = np.array(list(make(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    return input[_make(idx)]
+
+
+def _tri_indices(row: int, col: int, offset: int, dtype: Any, lower: bool) -> Tensor:
+    if row < 0 or col < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}" if row < 0 else
+                           f"col must be non-negative, got{col}")
+    i, j = np.indices((row, col))
+    keep = (j - i <= offset) if lower else (j - i >= offset)
+    npdt = to_dtype(dtype).np if dtype is not None else np.dtype(np.int64)
+    return _make(np.stack([i[keep], j[keep]]).astype(npdt).reshape(2, -1))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:
+    """The (row, column) indices of the lower triangle (diagonal `offset` included) of a
+    row x col matrix, row by row, as a 2 x N tensor.
+
+    >>> tril_indices(3, 3)
+    tensor([[0, 1, 1, 2, 2, 2],
+            [0, 0, 1, 0, 1, 2]])
+    """
+    return _tri_indices(row, col, offset, dtype, True)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:
+    """The (row, column) indices of the upper triangle (from diagonal `offset`), row by row."""
+    return _tri_indices(row, col, offset, dtype, False)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """A block-diagonal matrix of the given 0-, 1- or 2-D tensors (dtypes promoted).
+
+    >>> block_diag(ones(2, 2), tensor([[5.]]))
+    tensor([[1., 1., 0.],
+            [1., 1., 0.],
+            [0., 0., 5.]])
+    """
+    import feathergrad as fg
+    ts = []
+    for i, t in enumerate(tensors):
+        check_tensor(t, "block_diag")
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                               f"Input {i} has {t.ndim} dimensions")
+        ts.append(t.reshape(1, -1) if t.ndim == 1 else t.reshape(1, 1) if t.ndim == 0 else t)
+    if not ts:
+        return fg.zeros(1, 0)
+    dt = fg.result_type(*ts) if len(ts) > 1 else ts[0].dtype
+    ncols = sum(t.shape[1] for t in ts)
+    rows, left = [], 0
+    for t in ts:
+        t = t.to(dt)
+        parts = [fg.zeros(t.shape[0], left, dtype=dt), t,
+                 fg.zeros(t.shape[0], ncols - left - t.shape[1], dtype=dt)]
+        rows.append(fg.cat(parts, 1))
+        left += t.shape[1]
+    return fg.cat(rows, 0)
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """A square matrix with the flattened input on its `offset`-th diagonal.
+
+    >>> diagflat(tensor([[1, 2], [3, 4]])).diagonal()
+    tensor([1, 2, 3, 4])
+    """
+    check_tensor(input, "diagflat")
+    return diag_embed(input.reshape(-1), int(offset))
+
+
+Tensor.diagflat = diagflat
