@@ -164,6 +164,14 @@ def to_json(rows: list[Row], info: dict, quick: bool) -> dict:
          **{c: stats(r["stats"].get(c)) for c in harness.CONTENDERS}} for r in rows]}
 
 
+def _busy() -> bool:
+    """Load average above half the cores: other processes hold cores our threads need."""
+    try:
+        return os.getloadavg()[0] > (os.cpu_count() or 1) / 2
+    except OSError:
+        return False
+
+
 def _load() -> str:
     try:
         return f"{os.getloadavg()[0]:.2f}"
@@ -178,23 +186,28 @@ def main(argv: list[str] | None = None) -> int:
                    help="rows whose name starts with one of these (e.g. lab mlp memory)")
     p.add_argument("--json", metavar="PATH", help="also write every sample as JSON")
     p.add_argument("--threads", type=int, metavar="N",
-                   help="BLAS/torch threads for all contenders (default: NumPy's BLAS count)")
+                   help="BLAS/torch threads for all contenders (default: NumPy's BLAS count, "
+                   "or 1 on a busy machine)")
     a = p.parse_args(argv)
+    log = lambda s: print(s, file=sys.stderr, flush=True)
     if a.threads:
         harness.set_threads(a.threads)
+    elif _busy() and harness.blas_threads() > 1:
+        # NOTE: on busy cores a multi-threaded BLAS call waits for its descheduled partner
+        # thread: MLP steps measured 10-100x slower, for every contender, in no stable ratio
+        log(f"machine busy (load average {_load()} on {os.cpu_count()} cores): 1 BLAS/torch "
+            "thread for every contender; --threads N overrides")
+        harness.set_threads(1)
     cases = all_cases(a.quick)
     if a.only:
         cases = [c for c in cases if any(c.name.startswith(o) for o in a.only)]
         if not cases:
             p.error(f"no workload matches {a.only}")
     info = harness.machine()
-    log = lambda s: print(s, file=sys.stderr, flush=True)
     log("machine: " + "; ".join(f"{k}: {v}" for k, v in info.items()))
     from bench.workloads import mlp
-    load, cores = info.get("load_avg_1min", 0.0), info["cores"] or 1
-    if load > cores / 2 and info["blas_threads"] > 1:
-        log(f"WARNING: machine busy (load average {load} on {cores} cores): spinning BLAS threads "
-            "make multi-threaded numbers erratic; consider --threads 1 or an idle machine")
+    if _busy() and info["blas_threads"] > 1:
+        log(f"WARNING: machine busy (load average {_load()}): multi-threaded numbers are erratic")
     log(f"mlp variant (what feathergrad offers, run by both): {mlp.variant()}")
     t0 = time.perf_counter()
     rows = [measure(c, log) for c in cases]

@@ -68,3 +68,11 @@ def test_memory_probe_reports_a_peak():
 def test_machine_info_names_the_blas():
     info = harness.machine()
     assert info["blas_threads"] >= 1 and "numpy" in info
+
+
+def test_torch_missing_reads_n_a(monkeypatch):
+    monkeypatch.setattr(harness, "_torch_state", [None])
+    row = run.measure(Case("lab", lab.make, budget_s=0.02), log=lambda s: None)
+    assert row["stats"]["torch"] is None
+    line = run.table([row]).splitlines()[-1]
+    assert "n/a" in line and "FAILED" not in line
