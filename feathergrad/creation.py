@@ -208,6 +208,11 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor sharing memory with `ndarray` (changes to one show in the other)."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype.kind not in "biufc":
+        raise TypeError(f"can't convert np.ndarray of type {ndarray.dtype.type.__module__}."
+                        f"{ndarray.dtype.type.__name__}. The only supported types are: float64, "
+                        "float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                        "uint64, uint32, uint16, uint8, and bool.")
     _dtype.from_np(ndarray.dtype)
     return _make(ndarray)
 
@@ -239,6 +244,8 @@ def _size_error(size: Sequence[Any], single: bool, fname: str, varargs: bool) ->
                          f"found element of type {t} at pos {k}")
     if not single and len(size) == 1:
         return TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not {t}")
+    if not single and k == 0 and fname in ("zeros", "ones", "empty"):
+        return TypeError(f"{fname}() takes 1 positional argument but {len(size)} were given")
     return TypeError(f"{fname}(): argument 'size' failed to unpack the object at pos {k + 1} "
                      f"with error \"type must be tuple of ints,but got {t}\"")
 

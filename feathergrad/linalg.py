@@ -89,9 +89,8 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
     if (dim is not None and len(dim) == 2) or (dim is None and ord is not None and A.ndim == 2):
         return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim,
                            keepdim, dtype=dtype)
-    if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: ord={ord!r} is a matrix norm; pass a 2-tuple "
-                           "dim (or a 2-D input) to compute it")
+    if isinstance(ord, str):   # a matrix norm of a non-matrix: matrix_norm's error
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
 
 

@@ -121,8 +121,14 @@ def matmul(input: Any, other: Any) -> Tensor:
     if a.shape[-1] != (b.shape[-2] if b.ndim > 1 else b.shape[0]):
         raise _matmul_error(a, b)
     if a.dtype is not b.dtype:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                               f"{_tn(a.dtype)} and {_tn(b.dtype)}")
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_c_name(a.dtype)} != {_c_name(b.dtype)}")
+    if a.dtype == np.bool_:
+        _no_bool(a, "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1
+                 else "addmm_impl_cpu_")
     if a.ndim == 1:
         op = _dot if b.ndim == 1 else (_vm if b.ndim == 2 else _bmm)
     elif b.ndim <= 2 and a.ndim == 2:
@@ -163,7 +169,13 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return _mmop(input, mat2)
 
 
+def _no_bool(a: np.ndarray, kernel: str) -> None:
+    if a.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def _check_mm(a: np.ndarray, b: np.ndarray) -> None:
+    _no_bool(a, "addmm_impl_cpu_")
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
@@ -190,6 +202,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
     _same_dtype(a, b)
+    _no_bool(a, "bmm")
     return _bmm3(input, mat2)
 
 
@@ -207,6 +220,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
                            f"{a.shape[1]}), vec ({b.shape[0]})")
     _same_dtype(a, b)
+    _no_bool(a, "addmv_impl_cpu")
     return _mv(input, vec)
 
 
@@ -222,6 +236,7 @@ def _vectors(input: Any, other: Any, fname: str) -> tuple:
     if a.dtype != b.dtype:
         raise RuntimeError(f"{fname} : expected both vectors to have same dtype, but found "
                            f"{_tn(a.dtype)} and {_tn(b.dtype)}")
+    _no_bool(a, fname)
     return input, other
 
 

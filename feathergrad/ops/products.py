@@ -16,8 +16,9 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from ._core import defop
 from .linalg import _addmm_fwd, _ga, _gb, _pair, _same_dtype, _scaled, bmm, matmul, mv
-from .norms import _vn_fwd, _vn_rule
+from .norms import _vector_norm, _vn_fwd, _vn_rule
 from .reduce import check_tensor, type_name
+from .shape import _reshape_copy
 
 __all__ = [
     "addmv",
@@ -179,7 +180,10 @@ def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     # interleave: a's axis i pairs with b's axis i, then merge each pair
     ai = a.reshape(tuple(x for n in a.shape for x in (n, 1)))
     bi = b.reshape(tuple(x for n in b.shape for x in (1, n)))
-    return (ai * bi).reshape(tuple(p * q for p, q in zip(a.shape, b.shape)))
+    prod = ai * bi
+    # NOTE: PyTorch merges the pairs with an unsafe view of the fresh product
+    return _reshape_copy(prod, tuple(p * q for p, q in zip(a.shape, b.shape)),
+                         prod._data.shape)
 
 
 def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
@@ -278,6 +282,34 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     return _dist(input, other, float(p))
 
 
+def _norm_any(x: Any, p: float, axes: tuple) -> Any:
+    if type(x) is Tensor:
+        return _vector_norm(x, p, axes, True)
+    return _vn_fwd(x, p, axes, True)
+
+
+def _renorm_fwd(x, p, axes, maxnorm):
+    norm = _vn_fwd(x, p, axes, True)
+    factor = np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1).astype(x.dtype)
+    return x * factor
+
+
+def _renorm_rule(g, out, x, p, axes, maxnorm):
+    # PyTorch's renorm_backward: the scaled slices also get the derivative of their norm
+    norm = _norm_any(x, p, axes)
+    nb = _vn_rule((x * g).sum(axis=axes, keepdims=True), norm, x, p, axes, True)
+    inv = 1 / (norm + 1e-7)
+    factor = inv * maxnorm
+    return np.where(_data(norm) > maxnorm, factor * g - factor * inv * nb, g)
+
+
+def _data(t: Any) -> Any:
+    return t._data if type(t) is Tensor else t
+
+
+_renorm = defop("renorm", _renorm_fwd, "RenormBackward0", x=_renorm_rule)
+
+
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice along `dim` whose p-norm exceeds `maxnorm` scaled down to norm `maxnorm`
     (PyTorch's factor ``maxnorm / (norm + 1e-7)``); the others unchanged.
@@ -285,7 +317,6 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     >>> renorm(ones(2, 3), 2, 0, 1.).norm(dim=1)
     tensor([1.0000, 1.0000])
     """
-    from .norms import vector_norm
     check_tensor(input, "renorm")
     d = input._data
     if p <= 0:
@@ -294,11 +325,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     dim = _wrap_dim(dim, d.ndim)
     others = tuple(i for i in range(d.ndim) if i != dim)
-    norms = vector_norm(input, p, others, True)
-    big = norms._data > maxnorm
-    factor = (maxnorm / (norms + 1e-7)) * _make(big.astype(d.dtype)) \
-        + _make((~big).astype(d.dtype))
-    return input * factor
+    return _renorm(input, float(p), others, float(maxnorm))
 
 
 for _n in ("addmv", "addr", "addbmm", "cross", "kron", "inner", "dist", "renorm"):

@@ -68,6 +68,8 @@ def _shape_arg(shape: tuple, fname: str = "reshape", arg: str = "shape") -> tupl
                         f"found element of type {t} at pos {k}")
     if len(shape) == 1:
         raise TypeError(f"{fname}(): argument '{arg}' (position 1) must be tuple of ints, not {t}")
+    if k == 0:
+        raise TypeError(f"{fname}() takes 1 positional argument but {len(shape)} were given")
     raise TypeError(f"{fname}(): argument '{arg}' failed to unpack the object at pos {k + 1} "
                     f"with error \"type must be tuple of ints,but got {t}\"")
 

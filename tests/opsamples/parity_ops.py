@@ -144,4 +144,6 @@ SAMPLES = [
       name="p1.5", second_order=False),
     S(("dist",), lambda m, a, b: m.dist(a, b), [rand(3, 2), rand(2)]),
     S(("dist",), lambda m, a, b: m.dist(a, b, 3), [positive(3), -positive(3)], name="p3"),
+    S(("renorm",), lambda m, a: m.renorm(a, 2, 0, 1.5), [rand(3, 4)]),
+    S(("renorm",), lambda m, a: a.renorm(1.5, 1, 2.0), [rand(3, 4)], name="p1.5"),
 ]
