@@ -113,7 +113,9 @@ def _accumulate(acc: AccumulateGrad, g: Any, create_graph: bool, borrowed: set) 
         elif g.dtype is not data.dtype or g.shape != data.shape:
             g = np.array(np.broadcast_to(g, data.shape), dtype=data.dtype)
         elif id(g) in borrowed or g.base is not None or not g.flags.writeable:
-            g = g.copy()   # NOTE: steal only arrays the engine owns; copy views and user arrays
+            # NOTE: steal only arrays the engine owns; copy views (of what, we cannot know:
+            # possibly a forward value) and user arrays
+            g = g.copy()
         if old is None:
             var._grad = Tensor._make(g)
         elif old._requires_grad:   # a grad that carries a graph is replaced, never mutated
@@ -136,6 +138,7 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
     `accumulate`, touches no leaf's ``.grad``; only the part of the graph that leads to them runs.
     """
     borrowed: set = set()   # ids of arrays the engine does not own (user's, passed through)
+    sums: set = set()       # ids of sums the engine made (safe to add into in place)
     buffers: dict = {}
     root_nodes = []
     for (node, nr), g in zip(roots, grads):
@@ -169,6 +172,8 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
     while heap:
         node = pop(heap)[2]
         g = buffers.pop(node, None)
+        if sums:
+            sums.discard(id(g))   # NOTE: ownership holds only while the sum sits in its buffer
         if type(node) is AccumulateGrad:
             if captures is not None and node in captures:
                 for _nr, i in captures[node]:
@@ -207,14 +212,25 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
                     b[e[1]] = _add(b[e[1]], gi)
                 else:
                     prev = buffers.get(m)
-                    # NOTE: the first gradient is kept by reference; a sum is a new array
-                    buffers[m] = gi if prev is None else prev + gi
+                    if prev is None:
+                        buffers[m] = gi   # NOTE: the first gradient is kept by reference
+                    elif id(prev) in sums and id(prev) not in borrowed and type(gi) is ndarray \
+                            and gi.shape == prev.shape and gi.dtype == prev.dtype:
+                        np.add(prev, gi, out=prev)   # a sum the engine made: add in place
+                    else:
+                        s = prev + gi   # a second gradient: a new array, owned by the engine
+                        buffers[m] = s
+                        if type(s) is ndarray and not create_graph:
+                            sums.add(id(s))
             if c == 1:
                 del deps[m]
                 if captures is None and type(m) is AccumulateGrad:
                     # NOTE: a leaf's sink has the top priority: run it now, no heap round trip
                     if accumulate:
-                        _accumulate(m, buffers.pop(m, None), create_graph, borrowed)
+                        ga = buffers.pop(m, None)
+                        if sums:
+                            sums.discard(id(ga))
+                        _accumulate(m, ga, create_graph, borrowed)
                     continue
                 push(heap, (-m._seq, id(m), m))
             else:
