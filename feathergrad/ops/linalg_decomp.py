@@ -232,15 +232,31 @@ def _not_pd(fname: str, a: np.ndarray) -> LinAlgError:
                        "positive-definite).")
 
 
-def _chol_fwd(A, upper, fname):
+def _potf2(a: np.ndarray) -> tuple:
+    """LAPACK's unblocked Cholesky (lower): the factor as far as it got, and info (0, or the
+    order of the first minor that is not positive-definite, whose pivot is left in place)."""
+    a = np.tril(a)
+    for j in range(a.shape[0]):
+        ajj = a[j, j] - a[j, :j] @ a[j, :j]
+        if not ajj > 0:
+            a[j, j] = ajj
+            return a, j + 1
+        a[j, j] = np.sqrt(ajj)
+        a[j + 1:, j] = (a[j + 1:, j] - a[j + 1:, :j] @ a[j, :j]) / a[j, j]
+    return a, 0
+
+
+def _chol_fwd(A, upper, fname, partial):
     try:
         L = np.linalg.cholesky(A)
     except np.linalg.LinAlgError:
-        raise _not_pd(fname, A) from None
+        if not partial:
+            raise _not_pd(fname, A) from None
+        L = np.stack([_potf2(m)[0] for m in A.reshape((-1,) + A.shape[-2:])]).reshape(A.shape)
     return _t(L).copy() if upper else L
 
 
-def _chol_rule(g, out, A, upper, fname):
+def _chol_rule(g, out, A, upper, fname, partial):
     L, gL = (_t(out), _t(g)) if upper else (out, g)
     P = np.tril(_t(L) @ gL)
     P = 0.5 * (P + _t(np.tril(P, -1)))   # NOTE: Φ, with the strict lower part mirrored
@@ -255,29 +271,27 @@ def linalg_cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tenso
     """The lower-triangular L with ``A = L Lᵀ`` (its transpose with ``upper=True``) for a
     symmetric positive-definite A; LinAlgError otherwise."""
     _square(A, "linalg.cholesky")
-    return _chol(A, bool(upper), "linalg.cholesky")
+    return _chol(A, bool(upper), "linalg.cholesky", False)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
     """``(L, info)``: info is 0, or the order of the first leading minor that is not
     positive-definite (L then holds NaN there)."""
     d = _square(A, "linalg.cholesky_ex")
-    try:
-        L = _chol(A, bool(upper), "linalg.cholesky")
-        info = np.zeros(d.shape[:-2], np.int32)
-    except LinAlgError:
-        if check_errors:
-            raise
-        L = _make(np.full(d.shape, np.nan, d.dtype))
-        info = np.full(d.shape[:-2], _bad_minor(d)[1], np.int32)
-    return return_types.linalg_cholesky_ex((L, _make(info)))
+    if check_errors:
+        L = _chol(A, bool(upper), "linalg.cholesky_ex", False)
+        return return_types.linalg_cholesky_ex((L, _make(np.zeros(d.shape[:-2], np.int32))))
+    info = np.array([_potf2(m)[1] for m in d.reshape((-1,) + d.shape[-2:])], np.int32)
+    # NOTE: as LAPACK (and PyTorch), a failed factorization returns the partial factor
+    L = _chol(A, bool(upper), "linalg.cholesky", True)
+    return return_types.linalg_cholesky_ex((L, _make(info.reshape(d.shape[:-2]))))
 
 
 def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
     """torch.cholesky (deprecated in PyTorch for linalg.cholesky)."""
     _not_for_ints(input, "cholesky_cpu")
     _square(input, "cholesky")
-    return _chol_legacy(input, bool(upper), "linalg.cholesky")
+    return _chol_legacy(input, bool(upper), "linalg.cholesky", False)
 
 
 # ---- qr -------------------------------------------------------------------------------------

@@ -120,6 +120,8 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     if nd < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                            "dimensions.")
+    if isinstance(dim, (int, np.integer)):
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
     dims = normalize_dims(dim, nd)
     if dims is None or len(dims) != 2 or len(tuple(dim)) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {list(dim)}")
@@ -158,6 +160,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     tensor(5.)
     """
     check_tensor(input, "norm")
+    if isinstance(p, str) and p != "fro" and isinstance(dim, int):
+        return matrix_norm(input, p, dim, keepdim, dtype=dtype)
     if isinstance(dim, int):
         dim = (dim,)
     if isinstance(p, str):

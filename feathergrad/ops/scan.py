@@ -108,7 +108,7 @@ def _scan(op: Any, input: Tensor, dim: Any, dtype: Any, fname: str) -> Tensor:
         input = input.to(dtype)
     d = input._data
     ax = _wrap_dim(int(dim), d.ndim)
-    npdt = np.dtype(np.int64) if d.dtype.kind in "biu" else None
+    npdt = (np.dtype(np.int64) if dtype is None else d.dtype) if d.dtype.kind in "biu" else None
     return op(input, ax, npdt)
 
 

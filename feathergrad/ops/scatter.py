@@ -35,9 +35,9 @@ __all__ = [
 
 
 # ---- index_select and index_add ----------------------------------------------------------------
-def _check_index(index: Any, fname: str, what: str = "int32 or int64") -> ndarray:
+def _check_index(index: Any, fname: str, what: str = "int32 or int64", pos: int = 3) -> ndarray:
     if not isinstance(index, Tensor):
-        raise TypeError(f"{fname}(): argument 'index' (position 3) must be Tensor, not "
+        raise TypeError(f"{fname}(): argument 'index' (position {pos}) must be Tensor, not "
                         f"{type(index).__name__}")
     i = index._data
     if i.dtype not in (np.int64, np.int32):
@@ -89,7 +89,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     tensor([[2., 2.],
             [4., 4.]])
     """
-    i = _check_index(index, "index_select")
+    i = _check_index(index, "index_select", pos=2)
     if i.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = input._data
@@ -101,6 +101,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     n = d.shape[dim] if d.ndim else 1
     bad = _in_range(i, n)
     if bad is not None:
+        if dim == 0:   # NOTE: PyTorch's dim-0 kernel words it differently
+            raise IndexError("index out of range in self")
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
     return _isel(input, dim, index, d.shape)
 
