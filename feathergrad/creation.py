@@ -15,8 +15,19 @@ from .autograd.grad_mode import _state
 from .tensor import Size, Tensor, _check_device
 
 _make = Tensor._make
-_rng = [np.random.default_rng()]
-_seed = [int(np.random.SeedSequence().entropy % (2 ** 63))]   # torch.initial_seed()
+class _LazyGenerator(list):
+    """``[generator]``, made on first use: importing numpy.random costs import time."""
+
+    def __getitem__(self, i: Any) -> Any:
+        g = list.__getitem__(self, i)
+        if g is None:
+            g = np.random.default_rng()
+            list.__setitem__(self, i, g)
+        return g
+
+
+_rng = _LazyGenerator([None])
+_seed: list = [None]   # torch.initial_seed(); drawn on first use (random.initial_seed)
 
 __all__ = [
     "tensor",
