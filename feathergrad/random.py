@@ -36,6 +36,8 @@ _make = Tensor._make
 
 def initial_seed() -> int:
     """The seed of the default generator (set by manual_seed, random at start-up)."""
+    if creation._seed[0] is None:
+        creation._seed[0] = int(np.random.SeedSequence().entropy % (2 ** 63))
     return creation._seed[0]
 
 
