@@ -73,6 +73,10 @@ CASES = [
     "with torch.inference_mode():\n    x = torch.ones(2)\nx.requires_grad_()",
     "with torch.inference_mode():\n    x = torch.ones(2)\nx.add_(1)",
     "f = torch.inference_mode()(lambda: torch.is_grad_enabled()); r = f(), torch.is_grad_enabled()",
+    "x = torch.ones(2)\nwith torch.inference_mode():\n    y = x * 2\nr = y.is_inference(), y.requires_grad",
+    "x = torch.ones(2)\nwith torch.inference_mode():\n    y = x * 2\ny.requires_grad_()",
+    "w = torch.ones(2, requires_grad=True)\nwith torch.inference_mode():\n    y = torch.ones(2) * 2\nz = y * w",
+    "w = torch.ones(2, requires_grad=True)\nwith torch.inference_mode():\n    y = torch.ones(2) * 2\nz = y + w; z.sum().backward(); r = w.grad",
 ]
 
 

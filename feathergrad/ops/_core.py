@@ -249,6 +249,8 @@ def _record(cls: type, args: tuple, out: ndarray, tensors: tuple) -> Node:
             sargs.append(None)
             continue
         if type(a) is Tensor:
+            if a._x is not None and a._x.inference:
+                raise _inference_saved()
             vc = a._vc
             vers.append((vc, vc[0], (a._data.shape, a._data.dtype)))
         sargs.append(a)
@@ -352,6 +354,8 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
             n._bc = None if out.dtype is d.dtype else ((d.shape, input._data.dtype),)
             t = _make(out, n)
             if save_x:
+                if input._x is not None and input._x.inference:
+                    raise _inference_saved()
                 vc = input._vc
                 # NOTE: the output's own later in-place changes are caught too
                 vers = (vc, vc[0], t._vc, 0) if save_out else (vc, vc[0])
@@ -365,11 +369,26 @@ def unary(name: str, fwd: Callable, node: str, float_op: bool = True,
             return _cut(out)
         if input._x is not None and input._x.cut is not None:
             return _cut(out, input._x.cut)
-        return _make(out)
+        return _make(out) if not _state.inference else _inference(out)
 
     op.__name__ = op.__qualname__ = name
     op._node = cls
     return op
+
+
+def _inference_saved() -> RuntimeError:
+    return RuntimeError(
+        "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+        "inference mode in computation tracked by autograd. To work around this, you can make a "
+        "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
+        "of `torch.inference_mode()`.")
+
+
+def _inference(out: ndarray) -> Tensor:
+    """A result made under inference_mode: an inference tensor, refused by autograd later."""
+    t = _make(out)
+    t._ex().inference = True
+    return t
 
 
 def _cut(out: ndarray, why: str = "no_grad") -> Tensor:
@@ -444,6 +463,8 @@ def unary_p(name: str, fwd: Callable, node: str, rule: Callable,
             n._bc = None if out.dtype is d.dtype else ((d.shape, d.dtype),)
             t = _make(out, n)
             if save_x:
+                if input._x is not None and input._x.inference:
+                    raise _inference_saved()
                 vc = input._vc
                 vers = (vc, vc[0], t._vc, 0) if save_out else (vc, vc[0])
             else:
@@ -456,7 +477,7 @@ def unary_p(name: str, fwd: Callable, node: str, rule: Callable,
             return _cut(out)
         if input._x is not None and input._x.cut is not None:
             return _cut(out, input._x.cut)
-        return _make(out)
+        return _make(out) if not _state.inference else _inference(out)
 
     op.__name__ = op.__qualname__ = name
     op._node = cls
@@ -641,11 +662,15 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             if (ra and a_by_a) or (rb and a_by_b):
                 sa = input
                 if ta:
+                    if input._x is not None and input._x.inference:
+                        raise _inference_saved()
                     vc = input._vc
                     vers = (vc, vc[0])
             if (ra and b_by_a) or (rb and b_by_b):
                 sb = other
                 if tb:
+                    if other._x is not None and other._x.inference:
+                        raise _inference_saved()
                     vc = other._vc
                     vers += (vc, vc[0])
             save_out = (ra and o_by_a) or (rb and o_by_b)
@@ -662,7 +687,7 @@ def binary(name: str, fwd: Callable, node: str, a: Callable | None, b: Callable 
             return _cut(out, input._x.cut)
         if tb and other._x is not None and other._x.cut is not None:
             return _cut(out, other._x.cut)
-        return _make(out)
+        return _make(out) if not _state.inference else _inference(out)
 
     op.__name__ = op.__qualname__ = name
     op._node = cls
@@ -698,7 +723,7 @@ def defop(name: str, fwd: Callable, node: str, **rules: Callable) -> Callable:
                 t = args[i]
                 if type(t) is Tensor and t._requires_grad:
                     return _cut(out)
-        return _make(out)
+        return _make(out) if not _state.inference else _inference(out)
 
     op.__name__ = op.__qualname__ = name
     op._node = cls
