@@ -39,7 +39,6 @@ from .ops.elementwise import *  # noqa: F403
 from .ops.index import *  # noqa: F403
 from .ops.join import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
-from .ops.linalg_decomp import *  # noqa: F403
 from .ops.linalg_solve import *  # noqa: F403
 from .ops.logical import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
@@ -66,6 +65,8 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {   # name -> (module, attribute)
     "softmax": ("nn.functional", "softmax"), "log_softmax": ("nn.functional", "log_softmax"),
     "plot": ("viz", "plot_derivative"), "explain": ("viz", "explain"),
     "why_no_grad": ("viz", "why_no_grad"),
+    **{n: ("ops.linalg_decomp", n) for n in ("svd", "cholesky", "pinverse", "matrix_exp",
+                                             "matrix_power", "triangular_solve", "qr")},
 }
 
 

@@ -1,5 +1,7 @@
 """Small Tensor queries and Python-callback helpers PyTorch scripts use: storage_offset,
-nbytes, itemsize, is_signed, dim_order, type_as, is_nonzero, is_same_size, apply_, map_."""
+nbytes, itemsize, is_signed, dim_order, type_as, is_nonzero, is_same_size, apply_, map_; and
+the Tensor methods of the decompositions, which load ``ops/linalg_decomp.py`` on first use
+(it is not imported with feathergrad, to keep the import fast)."""
 
 from __future__ import annotations
 
@@ -63,6 +65,16 @@ def map_(self: Tensor, tensor: Tensor, callable: Callable) -> Tensor:
     return self
 
 
+def _decomposition(name: str) -> Callable:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        from .ops import linalg_decomp  # replaces these stubs with its functions
+        return getattr(linalg_decomp, name)(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+for _n in ("svd", "cholesky", "pinverse", "matrix_exp", "matrix_power", "triangular_solve", "qr"):
+    setattr(Tensor, _n, _decomposition(_n))
 Tensor.storage_offset = storage_offset
 Tensor.nbytes = property(lambda self: self._data.nbytes)
 Tensor.itemsize = property(lambda self: self._data.itemsize)

@@ -9,9 +9,6 @@ that requires grad, as PyTorch does.
 
 from __future__ import annotations
 
-import contextlib
-import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -43,6 +40,7 @@ def initial_seed() -> int:
 
 def get_rng_state() -> Tensor:
     """The default generator's state as a uint8 tensor (for set_rng_state)."""
+    import pickle
     raw = pickle.dumps(creation._rng[0].bit_generator.state)
     return _make(np.frombuffer(raw, dtype=np.uint8).copy())
 
@@ -52,18 +50,22 @@ def set_rng_state(new_state: Tensor) -> None:
     if not isinstance(new_state, Tensor) or new_state._data.dtype != np.uint8:
         raise TypeError("expected a torch.ByteTensor, but got "
                         f"{type(new_state).__name__}")
+    import pickle
     creation._rng[0].bit_generator.state = pickle.loads(new_state._data.tobytes())
 
 
-@contextlib.contextmanager
-def fork_rng(devices: Any = None, enabled: bool = True, **kwargs: Any) -> Iterator[None]:
-    """Restore the default generator's state on exit."""
-    state = get_rng_state() if enabled else None
-    try:
-        yield
-    finally:
-        if state is not None:
-            set_rng_state(state)
+class fork_rng:
+    """Context manager restoring the default generator's state on exit."""
+
+    def __init__(self, devices: Any = None, enabled: bool = True, **kwargs: Any) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> None:
+        self.state = get_rng_state() if self.enabled else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.state is not None:
+            set_rng_state(self.state)
 
 
 def _gen(generator: Any) -> np.random.Generator:
