@@ -42,6 +42,7 @@ from .ops.linalg import *  # noqa: F403
 from .ops.linalg_solve import *  # noqa: F403
 from .ops.logical import *  # noqa: F403
 from .ops.norms import *  # noqa: F403
+from .ops.numeric import *  # noqa: F403
 from .ops.products import *  # noqa: F403
 from .ops.reduce import *  # noqa: F403
 from .ops.scatter import *  # noqa: F403

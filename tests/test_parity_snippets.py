@@ -529,6 +529,43 @@ SCANS = [
     "r = torch.aminmax(torch.tensor([[1, 2], [3, 4]]), 0)",
 ]
 
+# ---- cov/corrcoef, trapezoid, gradient, diagonal_scatter, unravel_index, vander -------------
+NUMERIC = [
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.cov(x), torch.cov(x, correction=0), torch.cov(x[0]), torch.corrcoef(x)",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.cov(x, fweights=torch.tensor([1, 2, 1])), torch.cov(x, aweights=torch.tensor([1., 2., 1.])), torch.cov(x, fweights=torch.tensor([1, 2, 1]), aweights=torch.tensor([1., 2., 1.]))",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.cov(x, correction=3)",
+    "r = torch.cov(torch.ones(2, 3, 4))",
+    "r = torch.cov(torch.tensor([1, 2, 3])), torch.corrcoef(torch.tensor([1, 2, 3])), torch.corrcoef(torch.tensor([[1., 1., 1.], [1., 2., 3.]]))",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], dtype=torch.float64, requires_grad=True); r = torch.autograd.grad(torch.corrcoef(x).sum(), x), torch.autograd.grad((torch.cov(x) ** 2).sum(), x), torch.cov(x).grad_fn.name(), torch.corrcoef(x).grad_fn.name()",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.trapezoid(x), torch.trapezoid(x, dx=2.), torch.trapezoid(x, torch.tensor([0., 1., 3.])), torch.trapz(x, dim=0)",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.trapezoid(x, torch.tensor([[0., 1., 3.], [0., 2., 3.]]))",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.cumulative_trapezoid(x), torch.cumulative_trapezoid(x, dx=0.5, dim=0), torch.cumulative_trapezoid(x, torch.tensor([0., 1., 3.]))",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); r = torch.trapezoid(x, torch.tensor([0., 1.]))",
+    "r = torch.trapezoid(torch.tensor([1, 2, 3])), torch.trapezoid(torch.tensor([]))",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); torch.trapezoid(x, torch.tensor([0., 1., 3.])).sum().backward(); r = x.grad",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], requires_grad=True); torch.cumulative_trapezoid(x, dx=2.).sum().backward(); r = x.grad",
+    "r = torch.gradient(torch.tensor([1., 4., 9., 16.])), torch.gradient(torch.tensor([[1., 4., 9.], [2., 3., 5.]]), dim=1), torch.gradient(torch.tensor([1., 4., 9., 16.]), spacing=2.)",
+    "r = torch.gradient(torch.tensor([1, 4, 9])), torch.gradient(torch.tensor([1., 4.])), torch.gradient(torch.tensor([[1., 4., 9.], [2., 3., 5.]]))",
+    "r = torch.gradient(torch.tensor([1., 4., 9., 16.]), edge_order=2), torch.gradient(torch.tensor([1., 4., 9., 16.]), spacing=(torch.tensor([0., 1., 3., 4.]),)), torch.gradient(torch.tensor([1., 4., 9., 16.]), spacing=(torch.tensor([0., 1., 3., 4.]),), edge_order=2)",
+    "r = torch.gradient(torch.tensor([[1., 4., 9.], [2., 3., 5.]]), spacing=[2., 0.5]), torch.gradient(torch.tensor([[1., 4., 9.], [2., 3., 5.]]), dim=(0, 1), spacing=3)",
+    "r = torch.gradient(torch.tensor([1.])), torch.gradient(torch.tensor(1.))",
+    "r = torch.gradient(torch.tensor([1., 2.]), edge_order=2)",
+    "r = torch.gradient(torch.tensor([1., 2., 3.]), edge_order=3)",
+    "x = torch.tensor([[0., 1., 2.], [2., 1., 0.5]], dtype=torch.float64, requires_grad=True); r = torch.autograd.grad(torch.gradient(x, dim=1)[0].pow(2).sum(), x), torch.autograd.grad(torch.gradient(x, dim=1, edge_order=2)[0].pow(2).sum(), x)",
+    "r = torch.diagonal_scatter(torch.zeros(3, 3), torch.ones(3)), torch.diagonal_scatter(torch.zeros(3, 3), torch.ones(2), 1), torch.diagonal_scatter(torch.zeros(2, 3, 3), torch.ones(2, 3), 0, 1, 2)",
+    "r = torch.diagonal_scatter(torch.zeros(3, 3), torch.ones(2))",
+    "x = torch.zeros(3, 3, requires_grad=True); s = torch.tensor([1., 2., 3.], requires_grad=True); y = torch.diagonal_scatter(x, s); (y * torch.arange(9.).reshape(3, 3)).sum().backward(); r = y.grad_fn.name(), x.grad, s.grad",
+    "r = torch.unravel_index(torch.tensor([4, 1]), (2, 3)), torch.unravel_index(torch.tensor(5), (2, 3)), torch.unravel_index(torch.tensor([7]), (2, 3)), torch.unravel_index(torch.tensor([-1]), (2, 3))",
+    "r = torch.unravel_index(torch.tensor([1.]), (2, 3))",
+    "r = torch.vander(torch.tensor([1, 2, 3])), torch.vander(torch.tensor([1., 2.]), N=3, increasing=True), torch.vander(torch.tensor([2., 3.]), N=1), torch.vander(torch.tensor([True, False]))",
+    "r = torch.vander(torch.tensor([[1, 2]]))",
+    "r = torch.zeros(2, 3).sum_to_size(1, 3), torch.ones(2, 3).sum_to_size(3), torch.ones(2, 3).sum_to_size((1, 1)), torch.ones(2, 3).sum_to_size(2, 3)",
+    "r = torch.ones(2, 3).sum_to_size(2, 2)",
+    "x = torch.ones(2, 3, requires_grad=True); y = x.sum_to_size(1, 3); y.sum().backward(); r = y, x.grad",
+    "r = torch.ones(3, 3).tril_(), torch.ones(3, 3).triu_(1), torch.ones(2, 3).tril_(-1)",
+    "x = torch.ones(3, 3, requires_grad=True); y = x * 2; y.tril_(); y.sum().backward(); r = x.grad, y.grad_fn.name()",
+]
+
 # ---- indexing and slicing, reads and writes -------------------------------------------------
 INDEXING = [
     "x = torch.arange(12).reshape(3, 4); r = x[0], x[-1], x[1, 2], x[:, 1], x[1:, ::2]",
@@ -1808,7 +1845,7 @@ ERRORS = [
     "r = torch.tensor([1.]).to('gpu')",
 ]
 
-AREAS = {"creation": CREATION, "reductions": REDUCTIONS, "order_stats": ORDER_STATS, "scans": SCANS, "indexing": INDEXING, "scatter": SCATTER, "shapes": SHAPES, "linalg": LINALG, "arithmetic": ARITHMETIC, "autograd": AUTOGRAD, "misc": MISC, "mixed": MIXED, "errors": ERRORS}
+AREAS = {"creation": CREATION, "reductions": REDUCTIONS, "order_stats": ORDER_STATS, "scans": SCANS, "numeric": NUMERIC, "indexing": INDEXING, "scatter": SCATTER, "shapes": SHAPES, "linalg": LINALG, "arithmetic": ARITHMETIC, "autograd": AUTOGRAD, "misc": MISC, "mixed": MIXED, "errors": ERRORS}
 
 # ---- known mismatches: snippet -> what differs and the suspected file ------------------------
 KNOWN = {

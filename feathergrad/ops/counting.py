@@ -22,6 +22,7 @@ __all__ = [
     "searchsorted",
     "bucketize",
     "isin",
+    "unravel_index",
 ]
 
 _make = Tensor._make
@@ -234,6 +235,30 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return _make(np.asarray(np.isin(e, t, invert=invert)))
+
+
+def unravel_index(indices: Any, shape: Any) -> tuple:
+    """The coordinates, in a tensor of `shape`, of each flat index (negative ones count from the
+    end), as a tuple of int64 tensors.
+
+    >>> unravel_index(tensor([4, 1]), (2, 3))
+    (tensor([1, 0]), tensor([1, 1]))
+    """
+    i = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
+    if i.dtype.kind not in "iu":
+        dt = indices.dtype if isinstance(indices, Tensor) else i.dtype
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {dt}")
+    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    if any(n < 0 for n in shape):
+        raise RuntimeError("'shape' cannot have negative values, but got "
+                           f"({', '.join(map(str, shape))})")
+    # NOTE: PyTorch divides and wraps, without a range check (7 in (2, 3) is (0, 1))
+    i = i.astype(np.int64)
+    coords, stride = [], 1
+    for n in reversed(shape):
+        coords.append((i // stride) % n if n else np.zeros_like(i))
+        stride *= n
+    return tuple(_i64(c) for c in reversed(coords))
 
 
 Tensor.unique = unique

@@ -21,6 +21,7 @@ __all__ = [
     "diag_embed",
     "tril",
     "triu",
+    "diagonal_scatter",
 ]
 
 
@@ -170,11 +171,51 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(_triu, input, diagonal, "triu")
 
 
+def _dscat_fwd(x, src, offset, d1, d2):
+    out = x.copy()
+    v = np.diagonal(out, offset, d1, d2)
+    v.flags.writeable = True
+    v[...] = src
+    return out
+
+
+def _zero_diag(g: Any, offset: int, d1: int, d2: int) -> Any:
+    """g with zeros on the diagonal (the gradient of what diagonal_scatter overwrote)."""
+    if type(g) is not Tensor:
+        return _dscat_fwd(g, 0, offset, d1, d2)
+    return _dscat(g, Tensor._make(np.zeros((), g._data.dtype)), offset, d1, d2)
+
+
+_dscat = defop("diagonal_scatter", _dscat_fwd, "DiagonalScatterBackward0",
+               x=lambda g, out, x, src, offset, d1, d2: _zero_diag(g, offset, d1, d2),
+               src=lambda g, out, x, src, offset, d1, d2: np.diagonal(g, offset, d1, d2))
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:
+    """A copy of `input` with `src` written on its (offset, dim1, dim2) diagonal; the gradient
+    of `input` is zero there, that of `src` the gradient's diagonal.
+
+    >>> diagonal_scatter(zeros(2, 2), ones(2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    d = input._data
+    d1, d2 = _wrap_dim(dim1, d.ndim), _wrap_dim(dim2, d.ndim)
+    want = np.diagonal(d, int(offset), d1, d2).shape
+    if tuple(src._data.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {list(want)}")
+    if src._data.dtype != d.dtype:
+        src = src.to(input.dtype)
+    return _dscat(input, src, int(offset), d1, d2)
+
+
 def _np_diag(v, k=0):
     return diag(v, k)
 
 
-for _n in ("trace", "diag", "diagonal", "diag_embed", "tril", "triu"):
+for _n in ("trace", "diag", "diagonal", "diag_embed", "tril", "triu", "diagonal_scatter"):
     setattr(Tensor, _n, globals()[_n])
 HANDLED.update({
     np.trace: lambda a, offset=0, axis1=0, axis2=1, dtype=None, out=None:

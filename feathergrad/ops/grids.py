@@ -27,6 +27,7 @@ __all__ = [
     "triu_indices",
     "block_diag",
     "diagflat",
+    "vander",
 ]
 
 _make = Tensor._make
@@ -184,6 +185,29 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     """
     check_tensor(input, "diagflat")
     return diag_embed(input.reshape(-1), int(offset))
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of a 1-D tensor: columns x^(N-1), ..., x, 1 (the other way round
+    with `increasing`). Differentiable as products of x.
+
+    >>> vander(tensor([1, 2, 3]))
+    tensor([[1, 1, 1],
+            [4, 2, 1],
+            [9, 3, 1]])
+    """
+    import feathergrad as fg
+    check_tensor(x, "vander")
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else int(N)
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    if x._data.dtype.kind in "biu":   # NOTE: integer (and bool) powers stay int64
+        x = x.to(fg.int64)
+    cols = [fg.ones_like(x)] + [x] * max(n - 1, 0)
+    powers = fg.cumprod(fg.stack(cols, 1), 1) if n else fg.zeros(x.shape[0], 0, dtype=x.dtype)
+    return powers if increasing else powers.flip(1)
 
 
 Tensor.diagflat = diagflat

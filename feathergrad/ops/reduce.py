@@ -381,6 +381,27 @@ def _np_prod(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
     return r
 
 
+def sum_to_size(self: Tensor, *size: Any) -> Tensor:
+    """Sum `self` down to `size` (the adjoint of expanding `size` to self's shape).
+
+    >>> ones(2, 3).sum_to_size(1, 3)
+    tensor([[2., 2., 2.]])
+    """
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    shape = tuple(int(n) for n in shape)
+    have = self._data.shape
+    lead = len(have) - len(shape)
+    if lead < 0 or [n for i, n in enumerate(shape) if n != 1 and n != have[lead + i]]:
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(have)}}}.")
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
+                                      if n == 1 and have[lead + i] != 1)
+    if not axes:
+        return self
+    r = sum(self, axes, keepdim=True)
+    return r.reshape(shape) if lead else r
+
+
+Tensor.sum_to_size = sum_to_size
 for _n in ("sum", "mean", "prod", "all", "any", "count_nonzero", "nansum", "nanmean"):
     setattr(Tensor, _n, globals()[_n])
 HANDLED.update({

@@ -1,5 +1,6 @@
 """scatter_reduce, and the in-place forms of the indexed writes: scatter_, scatter_add_,
-scatter_reduce_, index_fill_, index_copy_, index_put_, masked_scatter_, put_, fill_diagonal_.
+scatter_reduce_, index_fill_, index_copy_, index_put_, masked_scatter_, put_, fill_diagonal_
+(and of the triangle masks, tril_, triu_).
 
 Each in-place form runs its out-of-place op (``scatter.py``, ``index.py``) and, when a graph is
 recorded, rebases the tensor onto that op's node (``inplace._apply_inplace``), so gradients
@@ -15,6 +16,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._core import defop, record_inplace_site
+from .diag import tril, triu
 from .index import _cname, index_put, masked_scatter, put
 from .inplace import _apply_inplace, _cast_check, _recording, check_inplace
 from .scatter import (
@@ -310,6 +312,8 @@ def _install() -> None:
     T.put_ = lambda self, index, source, accumulate=False: _inplace(
         self, lambda x, s: put(x, index, s, accumulate), source)
     T.fill_diagonal_ = fill_diagonal_
+    T.tril_ = lambda self, diagonal=0: _inplace(self, lambda x: tril(x, diagonal))
+    T.triu_ = lambda self, diagonal=0: _inplace(self, lambda x: triu(x, diagonal))
 
 
 _install()
