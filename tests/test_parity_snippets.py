@@ -1847,6 +1847,33 @@ ERRORS = [
 
 AREAS = {"creation": CREATION, "reductions": REDUCTIONS, "order_stats": ORDER_STATS, "scans": SCANS, "numeric": NUMERIC, "indexing": INDEXING, "scatter": SCATTER, "shapes": SHAPES, "linalg": LINALG, "arithmetic": ARITHMETIC, "autograd": AUTOGRAD, "misc": MISC, "mixed": MIXED, "errors": ERRORS}
 
+# ---- a sweep: each op on each dtype and on 0-d, empty, 1-d and 2-d inputs -------------------
+SWEEP_DTYPES = ["torch.bool", "torch.uint8", "torch.int32", "torch.int64", "torch.float16", "torch.float32", "torch.float64"]
+SWEEP_INPUTS = ["torch.tensor(3)", "torch.tensor([])", "torch.tensor([3, 1, 2])", "torch.tensor([[3, 1, 2], [0, 5, 4]])"]
+SWEEP_OPS = [
+    "x.sum()", "x.sum(0)", "x.sum(-1, keepdim=True)", "x.mean()", "x.prod()", "x.prod(0)",
+    "x.amax()", "x.amax(0)", "x.max()", "x.max(0)", "x.min(-1)", "x.argmax()",
+    "x.argmin(0)", "x.cumsum(0)", "x.cumprod(-1)", "x.sort()", "x.sort(0, descending=True)", "x.argsort()",
+    "x.topk(1)", "x.kthvalue(1)", "x.median()", "x.median(0)", "x.mode()", "x.unique()",
+    "x.unique(return_counts=True)", "x.flip(0)", "x.roll(1)", "x.cummax(0)", "x.logcumsumexp(0)", "x.nansum()",
+    "x.nanmean()", "x.aminmax()", "x.std()", "x.var(0)", "x.logsumexp(0)", "x.norm()",
+    "x.all()", "x.any(0)", "x.count_nonzero()", "x.diff()", "torch.quantile(x, 0.5)", "x.nonzero()",
+    "x.T", "x.flatten()", "x.t()", "x.tril()", "x.diag()", "x.trace()",
+    "x.histc(3)", "x.bincount()", "x.clone()", "x[..., None]", "x.repeat(2)", "torch.cat([x, x])",
+    "torch.stack([x, x])", "x.gather(0, torch.zeros_like(x, dtype=torch.long))", "x.index_select(0, torch.tensor([0]))", "x.masked_fill(x > 1, 7)", "torch.where(x > 1, x, 0)", "x @ x",
+    "x.dot(x)", "torch.outer(x, x)", "x.msort()", "x.nanmedian()", "x.cummin(0)", "x.square()",
+]
+# PyTorch returns uninitialised memory for these (a median of nothing, ...)
+SWEEP_SKIP = {
+    "x = torch.tensor([]).to(torch.bool); r = x.median()",
+    "x = torch.tensor([]).to(torch.bool); r = x.nanmedian()",
+    "x = torch.tensor([]).to(torch.int32); r = x.median()",
+    "x = torch.tensor([]).to(torch.int32); r = x.nanmedian()",
+    "x = torch.tensor([]).to(torch.int64); r = x.median()",
+    "x = torch.tensor([]).to(torch.int64); r = x.nanmedian()",
+    "x = torch.tensor([]).to(torch.uint8); r = x.histc(3)",
+}
+
 # ---- known mismatches: snippet -> what differs and the suspected file ------------------------
 KNOWN = {
     "a = torch.tensor([1., 2.], requires_grad=True); b = a * 1; b.pow_(2); b.sum().backward(); r = a.grad":
@@ -1976,6 +2003,10 @@ def _params() -> list:
     out = []
     for area, snippets in AREAS.items():
         out += [pytest.param(c, id=f"{area}-{i:03d}") for i, c in enumerate(snippets)]
+    sweep = [f"x = {x}.to({dt}); r = {op}" for x in SWEEP_INPUTS for dt in SWEEP_DTYPES
+             for op in SWEEP_OPS]
+    out += [pytest.param(c, id=f"sweep-{i:04d}") for i, c in enumerate(sweep)
+            if c not in SWEEP_SKIP]
     out += [pytest.param(c, id=f"KNOWN-{i:03d}", marks=pytest.mark.xfail(strict=True, reason=why))
             for i, (c, why) in enumerate(KNOWN.items())]
     return out

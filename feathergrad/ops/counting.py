@@ -106,7 +106,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     """
     check_tensor(input, "bincount")
     d = input._data
-    if d.dtype.kind not in "iub":
+    if d.dtype.kind not in "iu":
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for "
                                   f"'{type_name(d.dtype)}'")
     if d.ndim != 1 or (d.size and d.min() < 0):
@@ -137,7 +137,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *,  # 
     """
     check_tensor(input, "histc")
     d = input._data
-    _float_only(d, "histogram_cpu")
+    _float_only(d, "linspace_cpu" if d.dtype == np.bool_ else "histogram_cpu")
     if bins <= 0:
         raise RuntimeError("torch.histc(): bins must be > 0, but got " f"{bins} for dimension 0")
     lo, hi = float(min), float(max)

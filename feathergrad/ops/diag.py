@@ -45,10 +45,10 @@ def trace(input: Tensor) -> Tensor:
     tensor(5.)
     """
     d = input._data
-    if d.ndim != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
     if d.dtype.kind == "b":
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    if d.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
     return _trace(input, np.dtype(np.int64) if d.dtype.kind in "iu" else None, d.shape)
 
 

@@ -522,6 +522,8 @@ def flip(input: Tensor, *dims: Any) -> Tensor:
     tensor([3., 2., 1.])
     """
     axes = normalize_dims(_dims_arg(dims), input._data.ndim) or ()
+    if input._data.ndim == 0:   # a 0-d tensor accepts dim 0 / -1 and is its own flip
+        axes = ()
     return _flip(input, axes)
 
 

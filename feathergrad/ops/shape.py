@@ -165,12 +165,16 @@ def _view_dtype(input: Tensor, dtype: Any) -> Tensor:
 
 
 def _swap(x, d0, d1):
-    return np.swapaxes(x, d0, d1)
+    return np.swapaxes(x, d0, d1) if x.ndim else x[...]
 
 
 _transpose = defop("transpose", _swap, "TransposeBackward0",
-                   x=lambda g, out, x, d0, d1: np.swapaxes(g, d0, d1))
-_t = defop("t", _swap, "TBackward0", x=lambda g, out, x, d0, d1: np.swapaxes(g, d0, d1))
+                   x=lambda g, out, x, d0, d1: _swap_any(g, d0, d1))
+_t = defop("t", _swap, "TBackward0", x=lambda g, out, x, d0, d1: _swap_any(g, d0, d1))
+
+
+def _swap_any(g: Any, d0: int, d1: int) -> Any:
+    return g if g.ndim == 0 else np.swapaxes(g, d0, d1)
 
 
 def _perm_fwd(x, dims):

@@ -119,6 +119,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     """
     check_tensor(input, "topk")
     d = input._data
+    if d.dtype == np.bool_ and d.size:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     dim = _dim_of(input, dim)
     n = d.shape[dim] if d.ndim else 1
     k = int(k)
@@ -161,6 +163,10 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *,
     d = input._data
     dim = _dim_of(input, dim)
     n = d.shape[dim] if d.ndim else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {dim} to have non-zero size.")
+    if d.dtype == np.bool_ and d.ndim:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     if not 1 <= int(k) <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     pos = _nth(d, dim, int(k) - 1) if d.ndim else np.zeros((), np.int64)
@@ -181,9 +187,12 @@ def _median(input: Tensor, dim: Any, keepdim: bool, ignore_nan: bool) -> Any:
     fname = "nanmedian" if ignore_nan else "median"
     check_tensor(input, fname)
     d = input._data
+    if d.dtype == np.bool_ and d.size:
+        raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
+                                  "implemented for 'Bool'")
     if dim is None:
-        if not d.size:
-            return _make(np.asarray(np.nan, d.dtype))
+        if not d.size:   # NOTE: NaN for floats; PyTorch's uninitialised value is 0 for ints
+            return _make(np.asarray(np.nan if d.dtype.kind in "fc" else 0).astype(d.dtype))
         # NOTE: the lower of the two middle values (PyTorch's median, not their mean)
         return (_nanmedian_all if ignore_nan else _median_all)(input, None, False)
     dim = _dim_of(input, dim)
@@ -262,7 +271,9 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
     fname = "nanquantile" if ignore_nan else "quantile"
     check_tensor(input, fname)
     d = input._data
-    if d.dtype.kind != "f":
+    if not d.size:
+        raise RuntimeError(f"{fname}() input tensor must be non-empty")
+    if d.dtype not in (np.float32, np.float64):
         raise RuntimeError(f"{fname}() input tensor must be either float or double dtype")
     qa = q._data if isinstance(q, Tensor) else np.asarray(q, dtype=d.dtype)
     if isinstance(q, Tensor) and qa.dtype != d.dtype:
@@ -276,8 +287,6 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
     if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
         raise RuntimeError(f"{fname}() interpolation must be one of linear, lower, higher, "
                            f"midpoint or nearest. Got {interpolation}")
-    if not d.size:
-        raise RuntimeError(f"{fname}() input tensor must be non-empty")
     x = fg.reshape(input, (-1,)) if dim is None else input
     ax = 0 if dim is None else _dim_of(input, dim)
     if x._data.ndim == 0:
