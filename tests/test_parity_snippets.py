@@ -1863,6 +1863,38 @@ SWEEP_OPS = [
     "torch.stack([x, x])", "x.gather(0, torch.zeros_like(x, dtype=torch.long))", "x.index_select(0, torch.tensor([0]))", "x.masked_fill(x > 1, 7)", "torch.where(x > 1, x, 0)", "x @ x",
     "x.dot(x)", "torch.outer(x, x)", "x.msort()", "x.nanmedian()", "x.cummin(0)", "x.square()",
 ]
+# ---- a gradient sweep: value, grad_fn name and x.grad, for 0-d, 1-d and 2-d x --------------
+GRAD_INPUTS = [
+    "torch.tensor(0.7, dtype=torch.float64)",
+    "torch.tensor([0.3, -1.2, 2.5, 0.9], dtype=torch.float64)",
+    "torch.tensor([[0.3, -1.2, 2.5], [1.7, 0.4, -0.6]], dtype=torch.float64)",
+]
+GRAD_OPS = [
+    "x.sum()", "x.sum(-1)", "x.mean(0)", "x.prod()",
+    "x.prod(-1)", "x.amax(-1)", "x.max()", "x.max(-1).values",
+    "x.min(0).values", "x.std()", "x.var(-1, correction=0)", "x.logsumexp(-1)",
+    "x.norm()", "x.norm(p=1, dim=-1)", "x.cumsum(-1)", "x.cumprod(0)",
+    "x.cummax(-1).values", "x.logcumsumexp(0)", "x.sort(-1).values", "x.sort(0, descending=True).values",
+    "x.topk(1, -1).values", "x.kthvalue(1, -1).values", "x.median()", "x.median(-1).values",
+    "x.nanmedian()", "x.nansum()", "x.aminmax().max", "x.flip(0)",
+    "x.roll(1, 0)", "x.t()", "x.T", "x.reshape(-1)",
+    "x.flatten()", "x.unsqueeze(0)", "x[None]", "x[..., None]",
+    "x.repeat(2)", "x.expand(2, *x.shape)", "torch.cat([x.reshape(-1), x.reshape(-1)])", "torch.stack([x, x * 2])",
+    "x.clone()", "x.diff()", "x.tril()", "x.diagonal()",
+    "x.trace()", "x.gather(0, torch.zeros_like(x, dtype=torch.long))", "x.index_select(0, torch.tensor([0, 0]))", "x.masked_fill(x > 1, 0.)",
+    "torch.where(x > 0, x, -x)", "x @ x", "x.dot(x)", "torch.outer(x, x)",
+    "x.msort()", "x.cummin(0).values", "x.square()", "x.abs()",
+    "x.clamp(-1, 1)", "x.exp()", "x[0]", "x[-1]",
+    "x[x > 0]", "x[[0, 0]]", "x[1:]", "x.unbind(0)[0]",
+    "x.split(1)[0]", "x.chunk(2)[-1]", "x.narrow(0, 0, 1)", "x.select(0, 0)",
+    "x.movedim(0, -1)", "x.mT", "x.permute(*reversed(range(x.dim())))", "x.kron(x)",
+    "x.inner(x)", "x.renorm(2, 0, 1.)", "torch.linalg.vector_norm(x, 3)", "torch.cov(x)",
+    "torch.trapezoid(x)", "torch.gradient(x)[0]", "x.sum_to_size(1) if x.dim() == 1 else x.sum_to_size(1, 3)", "x.diagonal_scatter(torch.zeros(2)) if x.dim() == 2 else x",
+    "torch.block_diag(x)", "torch.cartesian_prod(x, x)", "torch.combinations(x)", 'torch.meshgrid(x, x, indexing="ij")[0]',
+]
+GRAD_TEMPLATE = ("x = {x}.requires_grad_(); y = {op}; "
+                 "w = torch.linspace(-1., 2., y.numel(), dtype=y.dtype).reshape(y.shape) if y.is_floating_point() else None; "
+                 "(y * w).sum().backward() if w is not None and y.requires_grad else None; r = y, y.grad_fn.name() if y.grad_fn else None, x.grad")
 # PyTorch returns uninitialised memory for these (a median of nothing, ...)
 SWEEP_SKIP = {
     "x = torch.tensor([]).to(torch.bool); r = x.median()",
@@ -1876,6 +1908,10 @@ SWEEP_SKIP = {
 
 # ---- known mismatches: snippet -> what differs and the suspected file ------------------------
 KNOWN = {
+    "x = torch.tensor([0.3, -1.2, 2.5], requires_grad=True); r = torch.quantile(x, 0.3).grad_fn.name()":
+        "quantile's last node is SqueezeBackward4 in PyTorch (ops/sorting.py)",
+    "x = torch.tensor([0.3, -1.2, 2.5], requires_grad=True); y = x.unique(); r = y.requires_grad":
+        "unique of a tensor requiring grad: PyTorch's result requires grad and refuses backward (ops/counting.py)",
     "a = torch.tensor([1., 2.], requires_grad=True); b = a * 1; b.pow_(2); b.sum().backward(); r = a.grad":
         "pow_ on a non-leaf: backward fails with a version error (ops/inplace.py / _core.py)",
     "a = torch.tensor([1., 2.], requires_grad=True); b = a * 1; b.clamp_(0, 1.5); b.sum().backward(); r = a.grad":
@@ -2007,6 +2043,8 @@ def _params() -> list:
              for op in SWEEP_OPS]
     out += [pytest.param(c, id=f"sweep-{i:04d}") for i, c in enumerate(sweep)
             if c not in SWEEP_SKIP]
+    grads = [GRAD_TEMPLATE.format(x=x, op=op) for x in GRAD_INPUTS for op in GRAD_OPS]
+    out += [pytest.param(c, id=f"grad-{i:03d}") for i, c in enumerate(grads)]
     out += [pytest.param(c, id=f"KNOWN-{i:03d}", marks=pytest.mark.xfail(strict=True, reason=why))
             for i, (c, why) in enumerate(KNOWN.items())]
     return out

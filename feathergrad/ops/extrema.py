@@ -49,8 +49,17 @@ def _even_rule(g, out, x, axes, keepdims):
     return (keep(g, shape, axes, keepdims) / count) * mask
 
 
-_max_all = defop("max", _amax_fwd, "MaxBackward1", x=_even_rule)
-_min_all = defop("min", _amin_fwd, "MinBackward1", x=_even_rule)
+def _even_where(g, out, x, axes, keepdims):
+    # NOTE: PyTorch's evenly_distribute_backward (full max()/min()/median()): the elements that
+    # were not selected get +0, where amax's product with the mask gives -0 for a negative g
+    shape = x.shape
+    mask = data(x) == keep(data(out), shape, axes, keepdims)
+    count = mask.sum(axis=axes, keepdims=True).astype(data(g).dtype)
+    return np.where(mask, keep(g, shape, axes, keepdims) / count, 0)
+
+
+_max_all = defop("max", _amax_fwd, "MaxBackward1", x=_even_where)
+_min_all = defop("min", _amin_fwd, "MinBackward1", x=_even_where)
 _amax = defop("amax", _amax_fwd, "AmaxBackward0", x=_even_rule)
 _amin = defop("amin", _amin_fwd, "AminBackward0", x=_even_rule)
 

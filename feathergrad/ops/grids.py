@@ -16,6 +16,7 @@ import numpy as np
 
 from .._dtype import to_dtype
 from ..tensor import Tensor
+from ._multi import jointop
 from .diag import diag_embed
 from .reduce import check_tensor
 
@@ -113,10 +114,11 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
         return _make(np.zeros((0,), input._data.dtype))
+    import feathergrad as fg
     make = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
     idx = np.array(list(make(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
-    return input[_make(idx)]
+    return fg.stack([input[_make(idx[:, k])] for k in range(r)], 1)   # as PyTorch: a stack
 
 
 def _tri_indices(row: int, col: int, offset: int, dtype: Any, lower: bool) -> Tensor:
@@ -147,8 +149,26 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
     return _tri_indices(row, col, offset, dtype, False)
 
 
+def _bd_fwd(arrays, layout, shape, npdt):
+    out = np.zeros(shape, npdt)
+    for a, (r0, c0, sh, _) in zip(arrays, layout):
+        out[r0:r0 + sh[0], c0:c0 + sh[1]] = a.reshape(sh)
+    return out
+
+
+def _bd_rule(g, out, needs, ins, layout, shape, npdt):
+    # each input's gradient is its block of g
+    return [g[r0:r0 + sh[0], c0:c0 + sh[1]].reshape(orig) if need else None
+            for need, (r0, c0, sh, orig) in zip(needs, layout)]
+
+
+_block_diag = jointop("block_diag", "BlockDiagBackward0", _bd_fwd, _bd_rule, save_inputs=False,
+                      save_out=False)
+
+
 def block_diag(*tensors: Tensor) -> Tensor:
-    """A block-diagonal matrix of the given 0-, 1- or 2-D tensors (dtypes promoted).
+    """A block-diagonal matrix of the given 0-, 1- or 2-D tensors (dtypes promoted); each
+    input's gradient is its block.
 
     >>> block_diag(ones(2, 2), tensor([[5.]]))
     tensor([[1., 1., 0.],
@@ -156,25 +176,22 @@ def block_diag(*tensors: Tensor) -> Tensor:
             [0., 0., 5.]])
     """
     import feathergrad as fg
-    ts = []
+    layout, r, c = [], 0, 0
     for i, t in enumerate(tensors):
         check_tensor(t, "block_diag")
         if t.ndim > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
                                f"Input {i} has {t.ndim} dimensions")
-        ts.append(t.reshape(1, -1) if t.ndim == 1 else t.reshape(1, 1) if t.ndim == 0 else t)
-    if not ts:
+        sh = (1, t.numel()) if t.ndim == 1 else (1, 1) if t.ndim == 0 else tuple(t.shape)
+        layout.append((r, c, sh, tuple(t.shape)))
+        r, c = r + sh[0], c + sh[1]
+    if not tensors:
         return fg.zeros(1, 0)
-    dt = fg.result_type(*ts) if len(ts) > 1 else ts[0].dtype
-    ncols = sum(t.shape[1] for t in ts)
-    rows, left = [], 0
-    for t in ts:
-        t = t.to(dt)
-        parts = [fg.zeros(t.shape[0], left, dtype=dt), t,
-                 fg.zeros(t.shape[0], ncols - left - t.shape[1], dtype=dt)]
-        rows.append(fg.cat(parts, 1))
-        left += t.shape[1]
-    return fg.cat(rows, 0)
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = fg.promote_types(dt, t.dtype)
+    ts = [t if t.dtype is dt else t.to(dt) for t in tensors]
+    return _block_diag(ts, layout, (r, c), ts[0]._data.dtype)
 
 
 def diagflat(input: Tensor, offset: int = 0) -> Tensor:

@@ -301,9 +301,9 @@ def _views(input: Tensor, pieces: list, cls: type, meta: tuple) -> tuple:
     return tuple(_view_of(_make(p), input) for p in pieces)
 
 
-def _split_dim(input: Tensor, dim: int) -> int:
+def _split_dim(input: Tensor, dim: int, fname: str = "split") -> int:
     if input._data.ndim == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
+        raise RuntimeError(f"{fname} expects at least a 1-dimensional tensor")
     return _wrap_dim(dim, input._data.ndim)
 
 
@@ -362,7 +362,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Split into at most `chunks` equal pieces (the last may be smaller)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    dim = _split_dim(input, dim)
+    dim = _split_dim(input, dim, "chunk")
     n = input._data.shape[dim]
     if n == 0:
         return split_with_sizes(input, [0] * chunks, dim)
@@ -565,6 +565,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     if len(sh) != len(dd):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(dd)}")
     nd = input._data.ndim
+    if nd == 0:
+        raise IndexError(f"Dimension specified as {dd[0]} but tensor has no dimensions")
     return _roll(input, sh, tuple(_wrap_dim(x, nd) for x in dd))
 
 

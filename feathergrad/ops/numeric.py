@@ -49,6 +49,10 @@ def _trapezoid(y: Tensor, x: Any, dx: Any, dim: int, cumulative: bool) -> Tensor
     import feathergrad as fg
     fname = "cumulative_trapezoid" if cumulative else "trapezoid"
     check_tensor(y, fname)
+    if y._data.ndim == 0:
+        if cumulative:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _wrap_dim(dim, y._data.ndim)
     n = y.shape[d] if y._data.ndim else 0
     y = _floating(y)

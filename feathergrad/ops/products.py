@@ -323,6 +323,8 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
         raise RuntimeError(f"renorm: non-positive-norm not supported, got p={p}")
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if d.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {d.ndim} dimensions")
     dim = _wrap_dim(dim, d.ndim)
     others = tuple(i for i in range(d.ndim) if i != dim)
     return _renorm(input, float(p), others, float(maxnorm))

@@ -198,6 +198,8 @@ def t(input: Tensor) -> Tensor:
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
+    if not dims:
+        raise TypeError("permute() missing 1 required positional arguments: \"dims\"")
     n = input._data.ndim
     dims = _shape_arg(dims, "permute", "dims")
     if len(dims) != n:
@@ -216,6 +218,11 @@ def _T(self: Tensor) -> Tensor:
 
 
 def _mT(self: Tensor) -> Tensor:
+    if self._data.ndim == 0:   # NOTE: PyTorch's identity, with a deprecation warning
+        import warnings
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
+                      "these cases.", UserWarning, stacklevel=2)
+        return self
     if self._data.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self._data.ndim}-D tensor.")
@@ -272,6 +279,13 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     consumed = builtins_sum(1 for i in items if i is not None and i is not Ellipsis)
     nd = self._data.ndim
     if nd == 0 and consumed:
+        first = next(i for i in items if i is not None and i is not Ellipsis)
+        if consumed > 1 or n_ell:
+            raise IndexError("too many indices for tensor of dimension 0")
+        if type(first) is slice:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if int(first) != 0:
+            raise IndexError(f"index {int(first)} is out of bounds for dimension 0 with size 0")
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     if consumed > nd:
@@ -487,6 +501,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
         raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
     if len(set(t)) != len(t):
         raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+    if nd == 0:
+        return _view_of(_alias(input), input)
     perm = [-1] * nd
     for a, b in zip(s, t):
         perm[b] = a

@@ -17,7 +17,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from . import return_types
 from ._core import defop
-from .extrema import _even_rule, _select_fwd, _select_rule
+from .extrema import _even_where, _select_fwd, _select_rule
 from .reduce import check_tensor
 from .scatter import _gather_back
 
@@ -62,9 +62,9 @@ _median_dim = defop("median_dim", _select_fwd, "MedianBackward1", x=_select_rule
 _nanmedian_dim = defop("nanmedian_dim", _select_fwd, "NanmedianBackward1", x=_select_rule)
 _mode = defop("mode", _select_fwd, "ModeBackward0", x=_select_rule)
 _median_all = defop("median", lambda x, axes, keepdims: _median_value(x, False),
-                    "MedianBackward0", x=_even_rule)
+                    "MedianBackward0", x=_even_where)
 _nanmedian_all = defop("nanmedian", lambda x, axes, keepdims: _median_value(x, True),
-                       "NanmedianBackward0", x=_even_rule)
+                       "NanmedianBackward0", x=_even_where)
 
 
 def _dim_of(input: Tensor, dim: int) -> int:

@@ -152,6 +152,7 @@ SAMPLES = [
     S(("divide_by_scalar",), lambda m, y, x: m.cumulative_trapezoid(y, x, dim=0),
       [rand(3, 4), np.array([0.0, 1.0, 3.0])], nondiff=(1,), name="cumulative",
       check_names=False),
+    S(("block_diag",), lambda m, a, b, c: m.block_diag(a, b, c), [rand(2, 3), rand(), rand(2)]),
     S(("diagonal_scatter",), lambda m, x, s: m.diagonal_scatter(x, s, 1),
       [rand(3, 3), rand(2)]),
     S(("renorm",), lambda m, a: a.renorm(1.5, 1, 2.0), [rand(3, 4)], name="p1.5"),
