@@ -152,7 +152,8 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     tensor([4., 6.])
     """
     check_tensor(input, "sum")
-    _check_dim_arg("sum", dim, keepdim, keepdims, axis)
+    if (keepdim and dim is None) or type(dim) is float:
+        _check_dim_arg("sum", dim, keepdim, keepdims, axis)
     if keepdims is not None:
         keepdim = keepdims
     d = input._data
@@ -173,7 +174,8 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     tensor(3.)
     """
     check_tensor(input, "mean")
-    _check_dim_arg("mean", dim, keepdim, keepdims, axis)
+    if (keepdim and dim is None) or type(dim) is float:
+        _check_dim_arg("mean", dim, keepdim, keepdims, axis)
     if keepdims is not None:
         keepdim = keepdims
     d = input._data
