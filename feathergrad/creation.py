@@ -152,6 +152,8 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
         npdt = to_dtype(dtype).np if dtype is not None else _infer_np(data)
         try:
+            if dtype is not None and npdt.kind in "iu" and npdt.itemsize < 8:
+                raise OverflowError   # NOTE: NumPy < 2 wraps silently: check the range first
             arr = np.array(_to_np(data), dtype=npdt)
         except (ValueError, TypeError) as e:
             raise _ragged(data, npdt) or e from None
@@ -197,6 +199,8 @@ def _checked_ints(data: Any, npdt: np.dtype) -> np.ndarray:
         wide = np.array(_to_np(data), dtype=np.float64 if npdt.kind in "fc" else np.int64)
     except OverflowError:
         raise ValueError("Overflow when unpacking long long") from None
+    except (ValueError, TypeError) as e:
+        raise _ragged(data, npdt) or e from None
     if npdt.kind in "iu":
         info = np.iinfo(npdt)
         lo = -int(info.max) if npdt.kind == "u" else int(info.min)

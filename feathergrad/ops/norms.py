@@ -38,7 +38,8 @@ def _vn_fwd(x, ord, axes, keepdims):
             return np.amin(a, axis=axes, keepdims=keepdims)
         if ord == 0:
             return np.sum(a != 0, axis=axes, keepdims=keepdims).astype(a.dtype)
-        return np.sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
+        r = np.sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
+        return r.astype(a.dtype, copy=False)   # NumPy < 2 widens 0-d float32 ** float
 
 
 def _vn_rule(g, out, x, ord, axes, keepdims):

@@ -30,10 +30,11 @@ _make = Tensor._make
 
 
 # NOTE: PyTorch scales by a C++ Scalar here, so its nodes are the Scalar overloads' (Backward1)
-_scale = defop("scale_by_scalar", lambda x, c: x * c, "MulBackward1",
-               x=lambda g, out, x, c: g * c)
-_halve = defop("divide_by_scalar", lambda x, c: x / c, "DivBackward1",
-               x=lambda g, out, x, c: g / c)
+# (astype: NumPy < 2 widens a 0-d float32 times a Python float to float64)
+_scale = defop("scale_by_scalar", lambda x, c: (x * c).astype(x.dtype, copy=False),
+               "MulBackward1", x=lambda g, out, x, c: g * c)
+_halve = defop("divide_by_scalar", lambda x, c: (x / c).astype(x.dtype, copy=False),
+               "DivBackward1", x=lambda g, out, x, c: g / c)
 
 
 def _floating(t: Tensor) -> Tensor:

@@ -27,7 +27,9 @@ def _var_fwd(x, axes, keepdims, c, n):
     with np.errstate(divide="ignore", invalid="ignore"):
         dev = x - np.mean(x, axis=axes, keepdims=True)
         sq = dev * dev if x.dtype.kind != "c" else (dev * dev.conj()).real
-        return np.sum(sq, axis=axes, keepdims=keepdims) / _bmax(n - c, 0)
+        r = np.sum(sq, axis=axes, keepdims=keepdims) / _bmax(n - c, 0)
+        # NOTE: NumPy < 2 widens a 0-d float32 divided by a Python number to float64
+        return r.astype(sq.dtype, copy=False)
 
 
 def _std_fwd(x, axes, keepdims, c, n):
