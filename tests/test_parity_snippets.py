@@ -1908,6 +1908,8 @@ SWEEP_SKIP = {
 
 # ---- known mismatches: snippet -> what differs and the suspected file ------------------------
 KNOWN = {
+    "x = torch.tensor([-1.5, 0.5, 2.], requires_grad=True); (-x.sign()).sum().backward(); r = x.grad":
+        "sign's zero gradient is -0 for a negative upstream gradient, PyTorch's is +0 (ops/elementwise*.py)",
     "x = torch.tensor([0.3, -1.2, 2.5], requires_grad=True); r = torch.quantile(x, 0.3).grad_fn.name()":
         "quantile's last node is SqueezeBackward4 in PyTorch (ops/sorting.py)",
     "x = torch.tensor([0.3, -1.2, 2.5], requires_grad=True); y = x.unique(); r = y.requires_grad":
