@@ -28,3 +28,21 @@ def norm(s: str) -> str:
 
 def first_line(e: BaseException) -> str:
     return str(e).split("\n")[0]
+
+
+def assert_same_repr(fg: Any, torch: Any, run: Any, code: str) -> None:
+    """`code` gives the same repr of `r` under both libraries."""
+    assert norm(repr(run(fg, code))) == norm(repr(run(torch, code)))
+
+
+def assert_same_error(fg: Any, torch: Any, run: Any, code: str) -> None:
+    """`code` raises the same exception type under both libraries, and feathergrad's message
+    starts with PyTorch's first line (people search for it); our advice may follow."""
+    import pytest
+    with pytest.raises(Exception) as te:
+        run(torch, code)
+    with pytest.raises(Exception) as fe:
+        run(fg, code)
+    assert type(fe.value) is type(te.value)
+    tmsg = first_line(te.value)
+    assert str(fe.value).startswith(tmsg[:60]), (str(fe.value), tmsg)

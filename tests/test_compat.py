@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import feathergrad as fg
+from tests._parity import assert_same_error, assert_same_repr
 
 CASES = [
     # ---- devices -------------------------------------------------------------------------
@@ -237,19 +238,13 @@ def _norm(s: str) -> str:
 @pytest.mark.parametrize("code", CASES)
 def test_same_as_pytorch(code):
     torch = pytest.importorskip("torch")
-    assert _norm(repr(_run(fg, code))) == _norm(repr(_run(torch, code)))
+    assert_same_repr(fg, torch, _run, code)
 
 
 @pytest.mark.parametrize("code", ERRORS)
 def test_same_error_as_pytorch(code):
     torch = pytest.importorskip("torch")
-    with pytest.raises(Exception) as te:
-        _run(torch, code)
-    with pytest.raises(Exception) as fe:
-        _run(fg, code)
-    assert type(fe.value) is type(te.value)
-    tmsg = str(te.value).split("\n")[0]
-    assert str(fe.value).startswith(tmsg[:60]), (str(fe.value), tmsg)
+    assert_same_error(fg, torch, _run, code)
 
 
 @pytest.mark.parametrize("args", ASSERT_CLOSE)
