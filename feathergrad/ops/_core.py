@@ -76,6 +76,16 @@ class OpNode(Node):
             self._saved = _FREED   # tensors were saved (saved[2] holds their versions)
 
 
+def times(fresh: Any, g: Any) -> Any:
+    """``fresh * g`` in a rule, where `fresh` is a temporary the rule just made: multiplied in
+    place for large arrays (no new allocation: a new large array costs about a pass over
+    memory in page faults)."""
+    if (type(fresh) is ndarray and type(g) is ndarray and fresh.size > 65536
+            and fresh.shape == g.shape and fresh.dtype == g.dtype and fresh.flags.writeable):
+        return np.multiply(fresh, g, out=fresh)
+    return fresh * g
+
+
 def scale(g: Any, a: Any) -> Any:
     """``g * a`` in a rule; when `g` is a broadcast 1 (the gradient of ``.sum()``) it returns a
     view of `a` without a pass over memory. Views are never stolen by a leaf's ``.grad``."""

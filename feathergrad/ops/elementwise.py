@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor
-from ._core import HANDLED, binary, defop, record_inplace_site, scale, unary, unary_p
+from ._core import HANDLED, binary, defop, record_inplace_site, scale, times, unary, unary_p
 from .binary_ext import check_fits, div_floor, div_trunc
 from .clamp_lerp import clamp_tensor
 from .unary_ext import not_implemented_for, sign_fwd
@@ -84,7 +84,7 @@ def abs(input: Any) -> Tensor:  # noqa: A001
 # ---- unary elementwise -----------------------------------------------------------------
 exp = unary("exp", np.exp, "ExpBackward0", rule=lambda g, out, x: scale(g, out))
 log = unary("log", np.log, "LogBackward0", rule=lambda g, out, x: g / x)
-sin = unary("sin", np.sin, "SinBackward0", rule=lambda g, out, x: g * np.cos(x))
+sin = unary("sin", np.sin, "SinBackward0", rule=lambda g, out, x: times(np.cos(x), g))
 cos = unary("cos", np.cos, "CosBackward0", rule=lambda g, out, x: g * -np.sin(x))
 tanh = unary("tanh", np.tanh, "TanhBackward0", rule=lambda g, out, x: g * (1 - out * out))
 # NOTE: sqrt'(0) = inf, as in PyTorch
@@ -147,7 +147,7 @@ def _pow_rule(g, x, e):
     if e == 0:
         return g * 0
     if e == 2:
-        return g * (2 * x)   # one pass less than 2 * x ** 1
+        return times(2 * x, g)   # one pass less than 2 * x ** 1
     return g * (e * x ** (e - 1))
 
 
