@@ -20,6 +20,20 @@ def _index(idx: int, n: int, kind: str) -> int:
     return idx % n
 
 
+def _renumber(container: Module, mods: list) -> None:
+    """Register `mods` under the keys "0", "1", ... (after an insertion or a deletion)."""
+    container._modules.clear()
+    for i, m in enumerate(mods):
+        container._modules[str(i)] = m
+
+
+def _delete(container: Module, idx: Any) -> None:
+    keys = list(container._modules)
+    for k in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(container), "")]]):
+        del container._modules[k]
+    _renumber(container, list(container._modules.values()))
+
+
 class Sequential(Module):
     """Modules applied in order: ``Sequential(Linear(2, 3), ReLU())(x)``.
 
@@ -54,13 +68,7 @@ class Sequential(Module):
         setattr(self, key, module)
 
     def __delitem__(self, idx: Any) -> None:
-        keys = list(self._modules)
-        for k in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self), "")]]):
-            del self._modules[k]
-        mods = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _delete(self, idx)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -86,9 +94,7 @@ class Sequential(Module):
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
         mods.insert(index % (n + 1) if index < 0 else index, module)
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _renumber(self, mods)
         return self
 
     def pop(self, key: int) -> Module:
@@ -114,13 +120,7 @@ class ModuleList(Module):
         setattr(self, str(_index(idx, len(self), "ModuleList")), module)
 
     def __delitem__(self, idx: Any) -> None:
-        keys = list(self._modules)
-        for k in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self), "")]]):
-            del self._modules[k]
-        mods = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _delete(self, idx)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -146,9 +146,7 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         mods = list(self._modules.values())
         mods.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _renumber(self, mods)
 
     def pop(self, key: int) -> Module:
         v = self[key]
